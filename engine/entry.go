@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"sort"
+	"time"
+)
+
+// An Entry is one log line of a run.
+//
+// Entries returned by the DB share their Labels and may share the backing
+// memory of Message with other entries of the same block; callers must not
+// modify them.
+type Entry struct {
+	// Job and Attempt name the run. Attempt counts from 0.
+	Job     string
+	Attempt int
+	// Line is the line number inside the run, from 1 and without gaps. It is
+	// assigned by Append; a value set by the caller is ignored.
+	Line int64
+	// Time is the event time in Unix nanoseconds. Append replaces 0 with the
+	// time of the append.
+	Time int64
+	// Level is the severity, or NoLevel.
+	Level Level
+	// Message is the line as written.
+	Message string
+	// Labels are the line's name=value pairs, sorted by name.
+	Labels Labels
+}
+
+// Timestamp returns Time as a time.Time in UTC.
+func (e *Entry) Timestamp() time.Time { return time.Unix(0, e.Time).UTC() }
+
+// A Label is a name=value pair attached to a line.
+type Label struct {
+	Name, Value string
+}
+
+// Labels is a set of labels sorted by name with unique names.
+type Labels []Label
+
+// Get returns the value of the label with the given name and whether it is
+// present.
+func (ls Labels) Get(name string) (string, bool) {
+	i := sort.Search(len(ls), func(i int) bool { return ls[i].Name >= name })
+	if i < len(ls) && ls[i].Name == name {
+		return ls[i].Value, true
+	}
+	return "", false
+}
+
+// LabelsFromMap returns the labels of m sorted by name.
+func LabelsFromMap(m map[string]string) Labels {
+	if len(m) == 0 {
+		return nil
+	}
+	ls := make(Labels, 0, len(m))
+	for k, v := range m {
+		ls = append(ls, Label{k, v})
+	}
+	sort.Slice(ls, func(i, j int) bool { return ls[i].Name < ls[j].Name })
+	return ls
+}
+
+// Map returns the labels as a map.
+func (ls Labels) Map() map[string]string {
+	m := make(map[string]string, len(ls))
+	for _, l := range ls {
+		m[l.Name] = l.Value
+	}
+	return m
+}
+
+// normalize returns ls sorted by name, keeping the last value of a repeated
+// name. An ls that is already sorted with unique names is returned as is.
+func (ls Labels) normalize() Labels {
+	ok := true
+	for i := 1; i < len(ls); i++ {
+		if ls[i-1].Name >= ls[i].Name {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return ls
+	}
+	out := append(Labels(nil), ls...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	w := 0
+	for i := range out {
+		if w > 0 && out[w-1].Name == out[i].Name {
+			out[w-1] = out[i]
+			continue
+		}
+		out[w] = out[i]
+		w++
+	}
+	return out[:w]
+}

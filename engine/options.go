@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Options tune a DB. The zero value of every field means its default; a nil
+// *Options passed to Open means all defaults.
+type Options struct {
+	// BlockLines is the most lines a sealed block holds. Default 1024.
+	BlockLines int
+
+	// BlockBytes is the most message bytes a sealed block holds before it is
+	// cut, whatever its line count. Default 256 KiB.
+	BlockBytes int
+
+	// SealAfter is how long a run's tail of unsealed lines may stay idle
+	// before it is sealed into a block and indexed. Default 2s.
+	SealAfter time.Duration
+
+	// MaxLineBytes is the longest message Append accepts. Default 4 MiB.
+	MaxLineBytes int
+
+	// NoSync makes Append return before its data reaches stable storage.
+	// THIS IS UNSAFE: a crash of the process or machine can lose
+	// acknowledged lines. It exists for bulk loads that can be redone.
+	NoSync bool
+
+	// MemTableSize is the size of Badger's memtables in bytes. Larger
+	// memtables write faster and use more memory. Default 16 MiB.
+	MemTableSize int64
+
+	// CacheSize is the size of the block cache in bytes. Default 32 MiB.
+	CacheSize int64
+
+	// ReadOnly opens the DB without taking the write lock; Append, Reindex
+	// and sealing fail with ErrReadOnly. Another process may hold the DB
+	// open for writing meanwhile, so reads may miss the newest lines.
+	ReadOnly bool
+
+	// NoIndexer disables the background indexer: sealed blocks are not added
+	// to the full-text index until a DB without NoIndexer opens the
+	// directory. Queries stay correct but scan unindexed blocks.
+	NoIndexer bool
+}
+
+// DefaultOptions returns the options Open uses for a nil *Options.
+func DefaultOptions() *Options {
+	o := &Options{}
+	o.ensureDefaults()
+	return o
+}
+
+func (o *Options) clone() *Options {
+	if o == nil {
+		return &Options{}
+	}
+	c := *o
+	return &c
+}
+
+func (o *Options) ensureDefaults() {
+	if o.BlockLines == 0 {
+		o.BlockLines = 1024
+	}
+	if o.BlockBytes == 0 {
+		o.BlockBytes = 256 << 10
+	}
+	if o.SealAfter == 0 {
+		o.SealAfter = 2 * time.Second
+	}
+	if o.MaxLineBytes == 0 {
+		o.MaxLineBytes = 4 << 20
+	}
+	if o.MemTableSize == 0 {
+		o.MemTableSize = 16 << 20
+	}
+	if o.CacheSize == 0 {
+		o.CacheSize = 32 << 20
+	}
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.BlockLines < 1 || o.BlockLines > 1<<16:
+		return fmt.Errorf("engine: BlockLines %d out of range [1, 65536]", o.BlockLines)
+	case o.BlockBytes < 1:
+		return fmt.Errorf("engine: BlockBytes %d must be positive", o.BlockBytes)
+	case o.SealAfter < 0:
+		return fmt.Errorf("engine: SealAfter %v must not be negative", o.SealAfter)
+	case o.MaxLineBytes < 1:
+		return fmt.Errorf("engine: MaxLineBytes %d must be positive", o.MaxLineBytes)
+	case o.MemTableSize < 1<<20:
+		return fmt.Errorf("engine: MemTableSize %d must be at least 1 MiB", o.MemTableSize)
+	case o.CacheSize < 0:
+		return fmt.Errorf("engine: CacheSize %d must not be negative", o.CacheSize)
+	}
+	return nil
+}
