@@ -19,9 +19,6 @@ var (
 	// ErrClosed is returned when an operation is performed on a closed DB.
 	ErrClosed = errors.New("engine: closed")
 
-	// ErrReadOnly is returned by writes to a DB opened with ReadOnly.
-	ErrReadOnly = errors.New("engine: read-only")
-
 	// ErrRunNotFound is returned when a read names a run that does not
 	// exist.
 	ErrRunNotFound = errors.New("engine: run not found")

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -34,10 +35,9 @@ type Options struct {
 	// CacheSize is the size of the block cache in bytes. Default 32 MiB.
 	CacheSize int64
 
-	// ReadOnly opens the DB without taking the write lock; Append, Reindex
-	// and sealing fail with ErrReadOnly. Another process may hold the DB
-	// open for writing meanwhile, so reads may miss the newest lines.
-	ReadOnly bool
+	// Logger receives warnings and errors from the storage layers and the
+	// background indexer. Default slog.Default().
+	Logger *slog.Logger
 
 	// NoIndexer disables the background indexer: sealed blocks are not added
 	// to the full-text index until a DB without NoIndexer opens the

@@ -2,7 +2,13 @@ package engine
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"math"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 // A ReadRequest selects a range of one run's lines, like the task-instance
@@ -28,6 +34,10 @@ type ReadRequest struct {
 	Cursor string
 }
 
+// DefaultReadCount is the number of lines ReadLines returns when
+// ReadRequest.Count is 0, as in GetInstanceLog.
+const DefaultReadCount = 10000
+
 // A Page is the answer to a ReadRequest.
 type Page struct {
 	// Entries are the lines read, in line order.
@@ -40,8 +50,13 @@ type Page struct {
 	// LineCount is the number of lines in the run when it was read.
 	LineCount int64
 
-	// Bytes is the total size of the run's messages.
+	// Bytes is the total size of the run's messages, counting one newline
+	// per line, like the size of a log file.
 	Bytes int64
+
+	// FirstTime and LastTime are the earliest and latest event times of
+	// the run's lines (Unix ns), 0 if it has none.
+	FirstTime, LastTime int64
 
 	// IsEnd reports whether the page reached the last line of the run as it
 	// was when read.
@@ -55,7 +70,180 @@ type Page struct {
 
 // ReadLines returns up to r.Count lines of one run with line numbers from
 // r.From on that pass r.Filter. It returns an error wrapping ErrRunNotFound
-// if the run does not exist.
+// if the run does not exist, ErrBadCursor for a bad cursor.
 func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
-	return nil, errors.New("TODO")
+	if r.Count < 0 || r.From < 0 {
+		return nil, fmt.Errorf("engine: read: negative count or start line")
+	}
+	if r.Count == 0 {
+		r.Count = DefaultReadCount
+	}
+	if r.From == 0 {
+		r.From = 1
+	}
+	p, err := compile(r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+
+	var id uint64
+	if r.Cursor != "" {
+		if id, r.From, err = db.parseCursor(r.Cursor); err != nil {
+			return nil, err
+		}
+	} else if id, err = db.resolveRun(txn, r.Job, r.Attempt); err != nil {
+		return nil, err
+	}
+	rec, err := getRunRecord(txn, id)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("%w: cursor names a run that no longer exists", ErrBadCursor)
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := runName{rec.job, rec.attempt}
+	page := &Page{
+		Job: rec.job, Attempt: rec.attempt, LineCount: rec.lines, Bytes: rec.bytes,
+		FirstTime: rec.firstT, LastTime: rec.lastT,
+	}
+	latest := db.latestAttempts(txn)
+	next := r.From // the next line to examine
+
+	// Seek to the last block starting at or before From, then read on.
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: runKey(pfxSummary, id), Reverse: true})
+	var start []byte
+	if it.Seek(blockKey(pfxSummary, id, r.From)); it.Valid() {
+		start = it.Item().KeyCopy(nil)
+	}
+	it.Close()
+	if start == nil {
+		start = blockKey(pfxSummary, id, 0)
+	}
+	it = txn.NewIterator(badger.IteratorOptions{Prefix: runKey(pfxSummary, id), PrefetchValues: true, PrefetchSize: 16})
+	defer it.Close()
+	for it.Seek(start); it.Valid() && len(page.Entries) < r.Count; it.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		_, first, _ := parseBlockKey(it.Item().Key())
+		s, err := itemSummary(it.Item())
+		if err != nil {
+			return nil, err
+		}
+		last := first + int64(s.count) - 1
+		if last < next {
+			continue
+		}
+		if p.skip(first, &s) {
+			next = last + 1
+			continue
+		}
+		b, err := db.getBlock(txn, blockID{id, first})
+		if err != nil {
+			return nil, err
+		}
+		sub := *p
+		sub.lineMin = max(p.lineMin, next)
+		full := false
+		err = sub.scan(b, name, latest, func(e *Entry) {
+			if full {
+				return
+			}
+			page.Entries = append(page.Entries, *e)
+			next = e.Line + 1
+			full = len(page.Entries) == r.Count
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !full {
+			next = last + 1
+		}
+	}
+	page.IsEnd = next > rec.lines
+	page.Cursor = db.makeCursor(id, next)
+	return page, nil
+}
+
+func itemSummary(item *badger.Item) (summary, error) {
+	var s summary
+	err := item.Value(func(v []byte) error {
+		var err error
+		s, err = decodeSummary(v)
+		return err
+	})
+	return s, err
+}
+
+// resolveRun returns the run ID of job's attempt, resolving Latest and
+// negative attempts.
+func (db *DB) resolveRun(txn *badger.Txn, job string, attempt int) (uint64, error) {
+	if attempt < 0 {
+		runs, err := db.attemptsOf(txn, job)
+		if err != nil {
+			return 0, err
+		}
+		if len(runs) == 0 {
+			return 0, fmt.Errorf("%w: job %q has no runs", ErrRunNotFound, job)
+		}
+		latest := runs[len(runs)-1].attempt
+		want := latest
+		if attempt != Latest {
+			want = latest + attempt
+		}
+		for _, r := range runs {
+			if r.attempt == want {
+				return r.id, nil
+			}
+		}
+		return 0, fmt.Errorf("%w: job %q has no attempt %s (latest is %d)", ErrRunNotFound, job, attemptString(attempt), latest)
+	}
+	item, err := txn.Get(jobKey(job, attempt))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, fmt.Errorf("%w: job %q attempt %d", ErrRunNotFound, job, attempt)
+	}
+	if err != nil {
+		return 0, err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return 0, err
+	}
+	return decodeRunID(v)
+}
+
+// A cursor is base64url of: version(1) storeID(8) runID(uvarint)
+// nextLine(uvarint). The store ID makes a cursor from another store fail
+// instead of reading an unrelated run.
+const cursorVersion = 1
+
+func (db *DB) makeCursor(run uint64, next int64) string {
+	b := make([]byte, 0, 24)
+	b = append(b, cursorVersion)
+	b = binary.BigEndian.AppendUint64(b, db.id)
+	b = binary.AppendUvarint(b, run)
+	b = binary.AppendUvarint(b, uint64(next))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (db *DB) parseCursor(s string) (run uint64, next int64, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 9 || b[0] != cursorVersion {
+		return 0, 0, fmt.Errorf("%w: %q", ErrBadCursor, s)
+	}
+	if binary.BigEndian.Uint64(b[1:9]) != db.id {
+		return 0, 0, fmt.Errorf("%w: the cursor belongs to another store", ErrBadCursor)
+	}
+	r := reader{b: b[9:]}
+	run = r.uvarint()
+	n := r.uvarint()
+	if r.err != nil || len(r.b) != 0 || n == 0 || n > math.MaxInt64 {
+		return 0, 0, fmt.Errorf("%w: %q", ErrBadCursor, s)
+	}
+	return run, int64(n), nil
 }

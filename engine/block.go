@@ -1,0 +1,307 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// A block holds consecutive lines of one run in columns. Blocks are
+// immutable once built. See FORMAT.md for the encoding:
+//
+//	block   = version(1) codec(1) count(uvarint) rawLen(uvarint) payload
+//	payload = times levels labelSets setIndex msgLens msgs   (zstd unless codec is 0)
+type block struct {
+	first  int64    // line number of row 0
+	times  []int64  // event time per row, Unix ns
+	levels []Level  // level per row
+	sets   []Labels // distinct label sets
+	setIdx []uint32 // label set per row; nil when len(sets) <= 1
+	msgOff []uint32 // message i is data[msgOff[i]:msgOff[i+1]]
+	data   string   // the messages, concatenated
+}
+
+const blockVersion = 1
+
+// Block codecs.
+const (
+	codecRaw  = 0
+	codecZstd = 1
+)
+
+var errCorrupt = errors.New("engine: corrupt block")
+
+func (b *block) len() int { return len(b.times) }
+
+func (b *block) msg(i int) string { return b.data[b.msgOff[i]:b.msgOff[i+1]] }
+
+func (b *block) labels(i int) Labels {
+	switch {
+	case b.setIdx != nil:
+		return b.sets[b.setIdx[i]]
+	case len(b.sets) == 1:
+		return b.sets[0]
+	}
+	return nil
+}
+
+// entry fills e with row i. Job and Attempt are left to the caller.
+func (b *block) entry(i int, e *Entry) {
+	e.Line = b.first + int64(i)
+	e.Time = b.times[i]
+	e.Level = b.levels[i]
+	e.Message = b.msg(i)
+	e.Labels = b.labels(i)
+}
+
+// codec compresses and decompresses blocks. It is safe for concurrent use.
+type codec struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+func newCodec() (*codec, error) {
+	enc, err := zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithEncoderCRC(false),
+		zstd.WithZeroFrames(true))
+	if err != nil {
+		return nil, err
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+	if err != nil {
+		return nil, err
+	}
+	return &codec{enc: enc, dec: dec}, nil
+}
+
+func (c *codec) close() {
+	c.enc.Close()
+	c.dec.Close()
+}
+
+// encodeBlock encodes es (consecutive lines of one run) and returns the
+// block value and its summary.
+func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
+	sum := summary{count: len(es)}
+	size := 0
+	for i := range es {
+		size += len(es[i].Message) + 24
+	}
+	p := make([]byte, 0, size)
+
+	// Times as zig-zag deltas, levels as bytes.
+	prev := int64(0)
+	for i := range es {
+		t := es[i].Time
+		p = binary.AppendVarint(p, t-prev)
+		prev = t
+		if i == 0 || t < sum.minT {
+			sum.minT = t
+		}
+		if i == 0 || t > sum.maxT {
+			sum.maxT = t
+		}
+	}
+	for i := range es {
+		p = append(p, byte(es[i].Level))
+		sum.levels[es[i].Level]++
+		sum.bytes += int64(len(es[i].Message)) + 1
+	}
+
+	// Label sets, deduplicated.
+	var (
+		setOf = map[string]uint32{}
+		keys  []string
+		idx   = make([]uint32, len(es))
+	)
+	var kb []byte
+	for i := range es {
+		kb = appendLabels(kb[:0], es[i].Labels)
+		id, ok := setOf[string(kb)]
+		if !ok {
+			id = uint32(len(keys))
+			setOf[string(kb)] = id
+			keys = append(keys, string(kb))
+		}
+		idx[i] = id
+	}
+	if len(keys) == 1 && keys[0] == "\x00" {
+		keys = nil // no labels at all
+	}
+	p = binary.AppendUvarint(p, uint64(len(keys)))
+	for _, k := range keys {
+		p = append(p, k...)
+	}
+	if len(keys) > 1 {
+		for _, id := range idx {
+			p = binary.AppendUvarint(p, uint64(id))
+		}
+	}
+
+	// Messages: lengths, then bytes.
+	for i := range es {
+		p = binary.AppendUvarint(p, uint64(len(es[i].Message)))
+	}
+	for i := range es {
+		p = append(p, es[i].Message...)
+	}
+
+	v := make([]byte, 0, 16+len(p)/3)
+	v = append(v, blockVersion, codecZstd)
+	v = binary.AppendUvarint(v, uint64(len(es)))
+	v = binary.AppendUvarint(v, uint64(len(p)))
+	hdr := len(v)
+	v = c.enc.EncodeAll(p, v)
+	if len(v)-hdr >= len(p) {
+		v = append(v[:hdr], p...)
+		v[1] = codecRaw
+	}
+	return v, sum
+}
+
+// appendLabels appends the encoding of a label set: n, then n pairs of
+// length-prefixed name and value.
+func appendLabels(b []byte, ls Labels) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ls)))
+	for _, l := range ls {
+		b = binary.AppendUvarint(b, uint64(len(l.Name)))
+		b = append(b, l.Name...)
+		b = binary.AppendUvarint(b, uint64(len(l.Value)))
+		b = append(b, l.Value...)
+	}
+	return b
+}
+
+// decodeBlock decodes a block value. The returned block does not alias v.
+func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
+	if len(v) < 2 || v[0] != blockVersion {
+		return nil, fmt.Errorf("%w: bad header", errCorrupt)
+	}
+	r := reader{b: v[2:]}
+	n := int(r.uvarint())
+	rawLen := int(r.uvarint())
+	if r.err != nil || n < 0 || rawLen < 0 || n > rawLen+1 {
+		return nil, fmt.Errorf("%w: bad header", errCorrupt)
+	}
+	var p []byte
+	switch v[1] {
+	case codecRaw:
+		p = append([]byte(nil), r.b...)
+	case codecZstd:
+		var err error
+		p, err = c.dec.DecodeAll(r.b, make([]byte, 0, rawLen))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+	default:
+		return nil, fmt.Errorf("%w: unknown codec %d", errCorrupt, v[1])
+	}
+	if len(p) != rawLen {
+		return nil, fmt.Errorf("%w: payload is %d bytes, want %d", errCorrupt, len(p), rawLen)
+	}
+
+	b := &block{first: first, times: make([]int64, n), levels: make([]Level, n), msgOff: make([]uint32, n+1)}
+	r = reader{b: p}
+	t := int64(0)
+	for i := range b.times {
+		t += r.varint()
+		b.times[i] = t
+	}
+	lv := r.bytes(n)
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: bad columns", errCorrupt)
+	}
+	for i, l := range lv {
+		if l >= byte(NumLevels) {
+			return nil, fmt.Errorf("%w: level %d", errCorrupt, l)
+		}
+		b.levels[i] = Level(l)
+	}
+	nsets := int(r.uvarint())
+	if nsets > rawLen {
+		return nil, fmt.Errorf("%w: %d label sets", errCorrupt, nsets)
+	}
+	b.sets = make([]Labels, nsets)
+	for s := range b.sets {
+		nl := int(r.uvarint())
+		if nl > rawLen {
+			return nil, fmt.Errorf("%w: %d labels", errCorrupt, nl)
+		}
+		ls := make(Labels, nl)
+		for j := range ls {
+			ls[j].Name = string(r.bytes(int(r.uvarint())))
+			ls[j].Value = string(r.bytes(int(r.uvarint())))
+		}
+		b.sets[s] = ls
+	}
+	if nsets > 1 {
+		b.setIdx = make([]uint32, n)
+		for i := range b.setIdx {
+			id := r.uvarint()
+			if r.err == nil && id >= uint64(nsets) {
+				r.err = errCorrupt
+			}
+			b.setIdx[i] = uint32(id)
+		}
+	}
+	off := uint64(0)
+	for i := 0; i < n; i++ {
+		off += r.uvarint()
+		b.msgOff[i+1] = uint32(off)
+	}
+	if r.err != nil || off != uint64(len(r.b)) {
+		return nil, fmt.Errorf("%w: bad columns", errCorrupt)
+	}
+	// The payload buffer is private to this block and never written again,
+	// so the messages can alias it.
+	if len(r.b) > 0 {
+		b.data = unsafe.String(&r.b[0], len(r.b))
+	}
+	return b, nil
+}
+
+// reader decodes varints from a byte slice, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	x, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return x
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	x, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return x
+}
+
+func (r *reader) bytes(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.err = errCorrupt
+		return nil
+	}
+	s := r.b[:n]
+	r.b = r.b[n:]
+	return s
+}

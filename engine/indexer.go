@@ -1,0 +1,423 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/logdb/logdb/index"
+)
+
+// The indexer keeps the full-text index in step with the sealed blocks. Every
+// seal and every deletion of a sealed block writes a change-log entry ('C'
+// keys) in the same Badger transaction. The indexer applies the entries in
+// sequence order to Bleve, storing the last applied sequence (the watermark)
+// in the same Bleve batch, and then deletes the applied entries.
+//
+// A query reads, in this order: a Badger snapshot, the watermark W, the
+// index; its candidate blocks are the index hits plus the blocks of the
+// change-log entries after W plus the unsealed tails, all checked against
+// the snapshot. Entries are deleted only after W moved past them, so a
+// query never misses a block whatever the indexer is doing.
+//
+// The index belongs to one generation of the store: a random number kept
+// both in Badger and in Bleve. When they differ (a new, lost or damaged
+// index) the indexer rebuilds the index from all sealed blocks, and queries
+// scan the summaries of all blocks meanwhile.
+type indexState struct {
+	index   atomic.Pointer[index.Index]
+	ready   atomic.Bool   // index and change log together cover every sealed block
+	indexed atomic.Uint64 // watermark: change-log entries applied
+
+	mu   sync.Mutex    // serializes index writers: catch-up batches, rebuilds
+	wake chan struct{} // nudges the indexer; capacity 1
+
+	notifyMu sync.Mutex
+	notify   chan struct{} // closed and replaced whenever indexed or ready changes
+}
+
+var metaIndexGen = metaKey("index-gen")
+
+// indexBatchBlocks is how many blocks go into one Bleve batch.
+const indexBatchBlocks = 64
+
+func (db *DB) indexDir() string { return filepath.Join(db.dir, "index") }
+
+func (db *DB) logger() *slog.Logger {
+	if db.opts.Logger != nil {
+		return db.opts.Logger
+	}
+	return slog.Default()
+}
+
+// startIndexer opens the index and starts the indexer goroutine.
+func (db *DB) startIndexer() {
+	db.ix.wake = make(chan struct{}, 1)
+	db.ix.notify = make(chan struct{})
+	if db.opts.NoIndexer {
+		return
+	}
+	ix, err := index.Open(db.indexDir())
+	if err != nil {
+		// The index is derived data: start over.
+		db.logger().Warn("rebuilding the full-text index", "reason", err)
+		if err := index.Remove(db.indexDir()); err != nil {
+			db.logger().Error("cannot remove the full-text index; queries will scan", "err", err)
+			return
+		}
+		if ix, err = index.Open(db.indexDir()); err != nil {
+			db.logger().Error("cannot create the full-text index; queries will scan", "err", err)
+			return
+		}
+	}
+	db.ix.index.Store(ix)
+	if ok, err := db.indexCurrent(ix); err != nil {
+		db.logger().Warn("rebuilding the full-text index", "reason", err)
+	} else if ok {
+		w, _ := ix.Watermark()
+		db.ix.indexed.Store(w)
+		db.ix.ready.Store(true)
+	}
+	db.wg.Add(1)
+	go db.indexLoop()
+}
+
+// indexCurrent reports whether ix belongs to the store's current generation.
+func (db *DB) indexCurrent(ix *index.Index) (bool, error) {
+	gen, err := ix.Generation()
+	if err != nil {
+		return false, err
+	}
+	var want uint64
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		want, err = getUvarint(txn, metaIndexGen)
+		return err
+	})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil && gen == want && gen != 0, err
+}
+
+func (db *DB) wakeIndexer() {
+	select {
+	case db.ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (db *DB) notifyIndexWaiters() {
+	db.ix.notifyMu.Lock()
+	close(db.ix.notify)
+	db.ix.notify = make(chan struct{})
+	db.ix.notifyMu.Unlock()
+}
+
+func (db *DB) indexLoop() {
+	defer db.wg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		var err error
+		if !db.ix.ready.Load() {
+			err = db.rebuildIndex(db.ctx)
+		} else {
+			for {
+				var n int
+				n, err = db.indexStep(db.ctx)
+				if n == 0 || err != nil {
+					break
+				}
+			}
+		}
+		if err != nil && db.ctx.Err() == nil {
+			db.logger().Error("indexer", "err", err)
+		}
+		select {
+		case <-db.ctx.Done():
+			return
+		case <-db.ix.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// indexStep applies the next change-log entries to the index and returns
+// how many it applied.
+func (db *DB) indexStep(ctx context.Context) (int, error) {
+	db.ix.mu.Lock()
+	defer db.ix.mu.Unlock()
+	ix := db.ix.index.Load()
+	if ix == nil || !db.ix.ready.Load() {
+		return 0, nil
+	}
+	w := db.ix.indexed.Load()
+	var (
+		docs []index.Doc
+		dels []string
+		last uint64
+		n    int
+	)
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxChange}, PrefetchValues: true, PrefetchSize: indexBatchBlocks})
+		defer it.Close()
+		for it.Seek(changeKey(w + 1)); it.Valid() && n < indexBatchBlocks; it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			op, id, ok := parseChangeValue(v)
+			if !ok {
+				return fmt.Errorf("%w: bad change-log entry %d", errCorrupt, seq)
+			}
+			last, n = seq, n+1
+			if op == opPut {
+				doc, err := db.blockDoc(txn, id)
+				if errors.Is(err, badger.ErrKeyNotFound) {
+					// Deleted since; its own entry follows.
+					dels = append(dels, id.docID())
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				docs = append(docs, doc)
+			} else {
+				dels = append(dels, id.docID())
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if err := ix.Apply(docs, dels, last); err != nil {
+		return 0, err
+	}
+	db.ix.indexed.Store(last)
+	db.notifyIndexWaiters()
+	return n, db.trimChangeLog(last)
+}
+
+// trimChangeLog deletes the change-log entries up to seq.
+func (db *DB) trimChangeLog(seq uint64) error {
+	wb := db.bdb.NewWriteBatch()
+	defer wb.Cancel()
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxChange}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			if binary.BigEndian.Uint64(k[1:]) > seq {
+				break
+			}
+			if err := wb.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return wb.Flush()
+}
+
+// blockDoc builds the index document of a sealed block.
+func (db *DB) blockDoc(txn *badger.Txn, id blockID) (index.Doc, error) {
+	item, err := txn.Get(blockKey(pfxBlock, id.run, id.first))
+	if err != nil {
+		return index.Doc{}, err
+	}
+	var b *block
+	if err := item.Value(func(v []byte) error {
+		b, err = db.codec.decodeBlock(id.first, v)
+		return err
+	}); err != nil {
+		return index.Doc{}, fmt.Errorf("cannot index block %d/%d: %w", id.run, id.first, err)
+	}
+	name, err := db.runName(txn, id.run)
+	if err != nil {
+		return index.Doc{}, err
+	}
+	return blockDocOf(id, name.job, b), nil
+}
+
+func blockDocOf(id blockID, job string, b *block) index.Doc {
+	ts := newTermSet()
+	var levels [NumLevels]bool
+	for i := 0; i < b.len(); i++ {
+		ts.addMessage(b.msg(i))
+		levels[b.levels[i]] = true
+	}
+	doc := index.Doc{ID: id.docID(), Terms: ts.terms(), Job: job}
+	for l := Level(1); int(l) < NumLevels; l++ {
+		if levels[l] {
+			doc.Levels = append(doc.Levels, l.String())
+		}
+	}
+	for _, set := range b.sets {
+		for _, l := range set {
+			if doc.Labels == nil {
+				doc.Labels = map[string][]string{}
+			}
+			if !contains(doc.Labels[l.Name], l.Value) {
+				doc.Labels[l.Name] = append(doc.Labels[l.Name], l.Value)
+			}
+		}
+	}
+	for i, t := range b.times {
+		if i == 0 || t < doc.MinTime {
+			doc.MinTime = t
+		}
+		if i == 0 || t > doc.MaxTime {
+			doc.MaxTime = t
+		}
+	}
+	return doc
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// rebuildIndex replaces the index with one built from every sealed block of
+// a snapshot, then lets the change log carry it forward.
+func (db *DB) rebuildIndex(ctx context.Context) error {
+	db.ix.mu.Lock()
+	defer db.ix.mu.Unlock()
+	db.ix.ready.Store(false)
+	if old := db.ix.index.Swap(nil); old != nil {
+		if err := old.Close(); err != nil {
+			return err
+		}
+	}
+	if err := index.Remove(db.indexDir()); err != nil {
+		return err
+	}
+	ix, err := index.Open(db.indexDir())
+	if err != nil {
+		return err
+	}
+	db.ix.index.Store(ix)
+
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	seq, err := getUvarint(txn, metaNextSeq)
+	if err != nil {
+		return fmt.Errorf("cannot read store metadata: %w", err)
+	}
+	last := seq - 1
+	var docs []index.Doc
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxSummary}})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		run, first, _ := parseBlockKey(it.Item().Key())
+		var s summary
+		if err := it.Item().Value(func(v []byte) error {
+			s, err = decodeSummary(v)
+			return err
+		}); err != nil {
+			return err
+		}
+		if !s.sealed {
+			continue
+		}
+		doc, err := db.blockDoc(txn, blockID{run, first})
+		if err != nil {
+			return err
+		}
+		docs = append(docs, doc)
+		if len(docs) == indexBatchBlocks {
+			if err := ix.Apply(docs, nil, 0); err != nil {
+				return err
+			}
+			docs = docs[:0]
+		}
+	}
+	it.Close()
+	if err := ix.Apply(docs, nil, last); err != nil {
+		return err
+	}
+	var g [8]byte
+	if _, err := rand.Read(g[:]); err != nil {
+		return err
+	}
+	gen := binary.BigEndian.Uint64(g[:]) | 1
+	if err := ix.SetGeneration(gen); err != nil {
+		return err
+	}
+	if err := db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaIndexGen, binary.AppendUvarint(nil, gen))
+	}); err != nil {
+		return err
+	}
+	db.ix.indexed.Store(last)
+	db.ix.ready.Store(true)
+	db.notifyIndexWaiters()
+	return db.trimChangeLog(last)
+}
+
+// Reindex rebuilds the full-text index from the stored blocks. Queries stay
+// correct meanwhile, scanning instead of using the index.
+func (db *DB) Reindex(ctx context.Context) error {
+	if db.opts.NoIndexer {
+		return errors.New("engine: reindex: the indexer is disabled (Options.NoIndexer)")
+	}
+	if err := db.rebuildIndex(ctx); err != nil {
+		return fmt.Errorf("cannot rebuild index: %w", err)
+	}
+	return nil
+}
+
+// WaitIndexed waits until every block sealed before the call is in the
+// full-text index. It returns at once if the indexer is disabled.
+func (db *DB) WaitIndexed(ctx context.Context) error {
+	if db.opts.NoIndexer {
+		return nil
+	}
+	db.mu.Lock()
+	if db.mu.closed {
+		db.mu.Unlock()
+		return ErrClosed
+	}
+	target := db.mu.nextSeq - 1
+	db.mu.Unlock()
+	db.wakeIndexer()
+	for {
+		db.ix.notifyMu.Lock()
+		ch := db.ix.notify
+		db.ix.notifyMu.Unlock()
+		if db.ix.ready.Load() && db.ix.indexed.Load() >= target {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-db.ctx.Done():
+			return ErrClosed
+		case <-ch:
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// A runRecord is the stored state of a run under its 'R' key:
+//
+//	record = version(1) len(job) job attempt created lines bytes firstT lastT levels[NumLevels]
+//
+// lengths, attempt, lines, bytes and levels as uvarints; created, firstT and
+// lastT as varints. Fields added later go at the end; a decoder reads those
+// that are present.
+type runRecord struct {
+	job     string
+	attempt int
+	created int64 // wall time of the first append, Unix ns
+	lines   int64 // lines in the run; the next line gets lines+1
+	bytes   int64 // message bytes plus one newline per line
+	firstT  int64 // earliest event time
+	lastT   int64 // latest event time
+	levels  [NumLevels]int64
+}
+
+const runVersion = 1
+
+func (r *runRecord) encode() []byte {
+	b := make([]byte, 0, 48+len(r.job))
+	b = append(b, runVersion)
+	b = binary.AppendUvarint(b, uint64(len(r.job)))
+	b = append(b, r.job...)
+	b = binary.AppendUvarint(b, uint64(r.attempt))
+	b = binary.AppendVarint(b, r.created)
+	b = binary.AppendUvarint(b, uint64(r.lines))
+	b = binary.AppendUvarint(b, uint64(r.bytes))
+	b = binary.AppendVarint(b, r.firstT)
+	b = binary.AppendVarint(b, r.lastT)
+	for _, n := range r.levels {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
+	return b
+}
+
+func decodeRunRecord(v []byte) (runRecord, error) {
+	var r runRecord
+	if len(v) < 1 || v[0] != runVersion {
+		return r, fmt.Errorf("%w: bad run record", errCorrupt)
+	}
+	d := reader{b: v[1:]}
+	r.job = string(d.bytes(int(d.uvarint())))
+	r.attempt = int(d.uvarint())
+	r.created = d.varint()
+	r.lines = int64(d.uvarint())
+	r.bytes = int64(d.uvarint())
+	r.firstT = d.varint()
+	r.lastT = d.varint()
+	for i := range r.levels {
+		r.levels[i] = int64(d.uvarint())
+	}
+	if d.err != nil {
+		return r, fmt.Errorf("%w: bad run record", errCorrupt)
+	}
+	return r, nil
+}
+
+// addSummary accounts for the lines of a new block or chunk.
+func (r *runRecord) addSummary(s *summary) {
+	if r.lines == 0 || s.minT < r.firstT {
+		r.firstT = s.minT
+	}
+	if r.lines == 0 || s.maxT > r.lastT {
+		r.lastT = s.maxT
+	}
+	r.lines += int64(s.count)
+	r.bytes += s.bytes
+	for i, n := range s.levels {
+		r.levels[i] += int64(n)
+	}
+}
+
+// A chunk is an unsealed block of a run's tail.
+type chunk struct {
+	first int64
+	count int
+	bytes int64
+}
+
+// runState is the in-memory state of a run that has been written to since
+// the DB was opened, or that has an unsealed tail.
+type runState struct {
+	id   uint64
+	rec  runRecord
+	tail []chunk // unsealed chunks in line order
+	// lastAppend is the wall time of the last append (Unix ns), or of Open
+	// for tails found on disk. The sealer seals tails idle for SealAfter.
+	lastAppend int64
+	// isNew marks a run created by the current write batch; its job key
+	// is written with its first lines.
+	isNew bool
+}
+
+func (rs *runState) clone() *runState {
+	c := *rs
+	c.tail = append([]chunk(nil), rs.tail...)
+	return &c
+}
+
+func (rs *runState) tailLines() (n int, bytes int64) {
+	for _, c := range rs.tail {
+		n += c.count
+		bytes += c.bytes
+	}
+	return n, bytes
+}
+
+// runName is what queries need to know of a run.
+type runName struct {
+	job     string
+	attempt int
+}
+
+// runName returns the name of run id, reading its record through txn the
+// first time.
+func (db *DB) runName(txn *badger.Txn, id uint64) (runName, error) {
+	if n, ok := db.names.Load(id); ok {
+		return n.(runName), nil
+	}
+	rec, err := getRunRecord(txn, id)
+	if err != nil {
+		return runName{}, err
+	}
+	n := runName{rec.job, rec.attempt}
+	db.names.Store(id, n)
+	return n, nil
+}

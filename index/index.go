@@ -1,0 +1,190 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Internal keys stored in the Bleve index beside the documents.
+var (
+	keyWatermark = []byte("logdb.watermark")
+	keyLayout    = []byte("logdb.layout")
+)
+
+// Index is an open block index. It is safe for concurrent use.
+type Index struct {
+	dir string
+
+	mu     sync.RWMutex // guards bi, closed
+	bi     bleve.Index
+	closed bool
+}
+
+// Open opens the index in dir, creating it if it does not exist. It returns
+// an error wrapping ErrVersion if the index was built with another layout;
+// Remove it and open again to rebuild.
+func Open(dir string) (*Index, error) {
+	var bi bleve.Index
+	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
+	switch {
+	case err == nil:
+		bi, err = bleve.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
+		}
+		v, err := bi.GetInternal(keyLayout)
+		if err != nil || string(v) != layoutVersion {
+			bi.Close()
+			return nil, fmt.Errorf("index %q has layout %q, want %q: %w", dir, v, layoutVersion, ErrVersion)
+		}
+	case errors.Is(err, os.ErrNotExist):
+		bi, err = bleve.New(dir, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("cannot create index %q: %w", dir, err)
+		}
+		if err := bi.SetInternal(keyLayout, []byte(layoutVersion)); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("cannot create index %q: %w", dir, err)
+		}
+	default:
+		return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
+	}
+	return &Index{dir: dir, bi: bi}, nil
+}
+
+// Remove deletes the index in dir, which must not be open.
+func Remove(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("cannot remove index %q: %w", dir, err)
+	}
+	return nil
+}
+
+// Close closes the index. It is safe to call more than once.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	return ix.bi.Close()
+}
+
+// Apply indexes docs (replacing documents with the same ID), deletes the
+// documents with the IDs in deletes, and sets the watermark, all in one
+// batch. It returns once the batch is durable.
+func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	b := ix.bi.NewBatch()
+	for i := range docs {
+		if err := b.IndexAdvanced(docs[i].bleveDoc()); err != nil {
+			return fmt.Errorf("cannot index block %s: %w", docs[i].ID, err)
+		}
+	}
+	for _, id := range deletes {
+		b.Delete(id)
+	}
+	var w [8]byte
+	binary.BigEndian.PutUint64(w[:], watermark)
+	b.SetInternal(keyWatermark, w[:])
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("cannot write index batch: %w", err)
+	}
+	return nil
+}
+
+// Watermark returns the watermark set by the last Apply, or 0.
+func (ix *Index) Watermark() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	v, err := ix.bi.GetInternal(keyWatermark)
+	if err != nil {
+		return 0, fmt.Errorf("cannot read index watermark: %w", err)
+	}
+	if len(v) != 8 {
+		return 0, nil
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// DocCount returns the number of documents in the index.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	return ix.bi.DocCount()
+}
+
+// Search returns the IDs of the documents matching q, in no particular
+// order.
+func (ix *Index) Search(ctx context.Context, q Query) ([]string, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(q.bleveQuery(), int(n), 0, false)
+	req.Score = "none"
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+var keyGeneration = []byte("logdb.generation")
+
+// Generation returns the generation set by SetGeneration, or 0.
+func (ix *Index) Generation() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	v, err := ix.bi.GetInternal(keyGeneration)
+	if err != nil || len(v) != 8 {
+		return 0, err
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// SetGeneration records which generation of the source data the index
+// reflects. The caller compares it with its own to tell a stale index.
+func (ix *Index) SetGeneration(gen uint64) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], gen)
+	return ix.bi.SetInternal(keyGeneration, v[:])
+}

@@ -1,0 +1,130 @@
+package index
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// The document fields. Label values live in LabelField(name).
+const (
+	FieldTerms  = "t"    // distinct message terms
+	FieldLevels = "lv"   // level names present
+	FieldJob    = "job"  // the block's job
+	FieldMinT   = "tmin" // earliest time, Unix seconds rounded down
+	FieldMaxT   = "tmax" // latest time, Unix seconds rounded up
+)
+
+// LabelField returns the field holding the values of label name.
+func LabelField(name string) string { return "l." + name }
+
+// layoutVersion changes whenever the document layout or the terms fed to it
+// change meaning; an index of another version must be rebuilt.
+const layoutVersion = "1"
+
+// Doc is the index document of one block.
+type Doc struct {
+	ID     string
+	Terms  []string            // distinct terms, as produced by the engine's tokenizer
+	Levels []string            // distinct level names
+	Job    string              // the block's job
+	Labels map[string][]string // label name → distinct values
+	// MinTime and MaxTime bound the block's event times (Unix ns).
+	MinTime, MaxTime int64
+}
+
+// indexOnly indexes a field for search and nothing else: no stored value,
+// no term vectors, no doc values, no norms.
+const indexOnly = bleveindex.IndexField | bleveindex.SkipFreqNorm
+
+// listAnalyzer splits a field value on '\n'. The engine hands over terms
+// already tokenized and lower-cased, so analysis is only a split; one
+// field with all terms is much cheaper than a field per term.
+type listAnalyzer struct{}
+
+func (listAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	n := 1
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	toks := make([]analysis.Token, 0, n)
+	start, pos := 0, 1
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && b[i] != '\n' {
+			continue
+		}
+		if i > start {
+			toks = append(toks, analysis.Token{Term: b[start:i], Start: start, End: i, Position: pos, Type: analysis.AlphaNumeric})
+			pos++
+		}
+		start = i + 1
+	}
+	ts := make(analysis.TokenStream, len(toks))
+	for i := range toks {
+		ts[i] = &toks[i]
+	}
+	return ts
+}
+
+// listField indexes values that cannot contain '\n' (terms, level names).
+func listField(name string, values []string) *document.TextField {
+	return document.NewTextFieldCustom(name, nil, []byte(strings.Join(values, "\n")), indexOnly, listAnalyzer{})
+}
+
+// keywordField indexes one value as one term, whatever bytes it holds.
+func keywordField(name, value string) *document.TextField {
+	return document.NewTextFieldCustom(name, nil, []byte(value), indexOnly, nil)
+}
+
+// bleveDoc builds the Bleve document for d directly, bypassing reflection
+// over a mapping.
+func (d *Doc) bleveDoc() *document.Document {
+	bd := document.NewDocument(d.ID)
+	bd.AddField(listField(FieldTerms, d.Terms))
+	bd.AddField(listField(FieldLevels, d.Levels))
+	bd.AddField(keywordField(FieldJob, d.Job))
+	for name, vals := range d.Labels {
+		for _, v := range vals {
+			if v != "" {
+				bd.AddField(keywordField(LabelField(name), v))
+			}
+		}
+	}
+	bd.AddField(document.NewNumericFieldWithIndexingOptions(FieldMinT, nil, float64(floorSec(d.MinTime)), bleveindex.IndexField))
+	bd.AddField(document.NewNumericFieldWithIndexingOptions(FieldMaxT, nil, float64(ceilSec(d.MaxTime)), bleveindex.IndexField))
+	return bd
+}
+
+// Times are indexed in whole seconds: float64 cannot hold Unix nanoseconds
+// exactly, and rounding outwards keeps time pruning conservative.
+func floorSec(ns int64) int64 {
+	s := ns / 1e9
+	if ns%1e9 < 0 {
+		s--
+	}
+	return s
+}
+
+func ceilSec(ns int64) int64 {
+	s := ns / 1e9
+	if ns%1e9 > 0 {
+		s++
+	}
+	return s
+}
+
+// newMapping returns a mapping that indexes nothing by itself: every
+// document arrives through IndexAdvanced with its fields built by bleveDoc.
+func newMapping() mapping.IndexMapping {
+	m := mapping.NewIndexMapping()
+	m.DefaultMapping.Dynamic = false
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}

@@ -1,0 +1,139 @@
+package ingest
+
+import (
+	"bytes"
+
+	"github.com/logdb/logdb/engine"
+)
+
+// maxLevelWord is the length of the longest word in levelWords.
+const maxLevelWord = 9
+
+// inlineWindow is how far after a timestamp levelInline looks for a level.
+const inlineWindow = 80
+
+// levelWords are the words the free-text detectors take for a level, upper
+// case. It is narrower than engine.ParseLevel on purpose: single letters
+// ("E: …", "A: …"), FINE, CONFIG and VERBOSE start too many ordinary
+// sentences. The klog detector handles the letters I, W, E, F itself.
+var levelWords = map[string]bool{
+	"TRACE": true, "TRC": true,
+	"DEBUG": true, "DBG": true,
+	"INFO": true, "INF": true, "NOTICE": true,
+	"WARN": true, "WARNING": true, "WRN": true,
+	"ERROR": true, "ERR": true, "SEVERE": true,
+	"FATAL": true, "FTL": true, "CRITICAL": true, "CRIT": true, "PANIC": true,
+	"ALERT": true, "EMERG": true,
+}
+
+// wordLevel maps w onto a level if it is one of levelWords. With anyCase
+// unset w must be written in upper case.
+func wordLevel(w []byte, anyCase bool) (engine.Level, bool) {
+	if len(w) < 3 || len(w) > maxLevelWord {
+		return engine.NoLevel, false
+	}
+	var buf [maxLevelWord]byte
+	for i, c := range w {
+		switch {
+		case isUpper(c):
+		case isLower(c) && anyCase:
+			c -= 'a' - 'A'
+		default:
+			return engine.NoLevel, false
+		}
+		buf[i] = c
+	}
+	u := buf[:len(w)]
+	if !levelWords[string(u)] {
+		return engine.NoLevel, false
+	}
+	return engine.ParseLevel(string(u))
+}
+
+// leadingWord returns the ASCII letters at the start of s.
+func leadingWord(s []byte) []byte {
+	i := 0
+	for i < len(s) && i <= maxLevelWord && isAlpha(s[i]) {
+		i++
+	}
+	return s[:i]
+}
+
+// endsToken reports whether s[i] ends a token: the end of s, a space or a
+// tab.
+func endsToken(s []byte, i int) bool {
+	return i >= len(s) || s[i] == ' ' || s[i] == '\t'
+}
+
+// levelBracket detects a level in square brackets at the start of s, in any
+// case and with optional padding: Maven's "[INFO]", "[ERROR]", "[WARNING]",
+// logback's "[WARN ]". The "]" must end the token (or be followed by ":").
+func levelBracket(s []byte) (engine.Level, bool) {
+	if len(s) < 4 || s[0] != '[' {
+		return engine.NoLevel, false
+	}
+	end := bytes.IndexByte(s[1:min(len(s), maxLevelWord+6)], ']')
+	if end < 0 {
+		return engine.NoLevel, false
+	}
+	after := 1 + end + 1
+	if !endsToken(s, after) && s[after] != ':' {
+		return engine.NoLevel, false
+	}
+	return wordLevel(bytes.Trim(s[1:1+end], " "), true)
+}
+
+// levelColon detects a level word followed by a colon at the start of s:
+// "ERROR: …", "error: …", "Warning: …" in any case when a blank or the end
+// follows the colon, and Python's "WARNING:root:…" when the word is upper
+// case.
+func levelColon(s []byte) (engine.Level, bool) {
+	w := leadingWord(s)
+	n := len(w)
+	if n == 0 || n >= len(s) || s[n] != ':' {
+		return engine.NoLevel, false
+	}
+	if endsToken(s, n+1) {
+		return wordLevel(w, true)
+	}
+	return wordLevel(w, false)
+}
+
+// levelBare detects an upper-case level word as the first token of s:
+// "INFO …", Kafka's "[…] INFO KafkaConfig values:".
+func levelBare(s []byte) (engine.Level, bool) {
+	w := leadingWord(s)
+	if !endsToken(s, len(w)) {
+		return engine.NoLevel, false
+	}
+	return wordLevel(w, false)
+}
+
+// levelInline detects an upper-case level word with a space on each side
+// that starts within the first inlineWindow bytes of s, such as log4j's
+// "[main] WARN com.example.Foo - …" or Python's "- root - INFO - …". Only
+// the first such word counts. It is only tried after a timestamp: in other
+// lines it would find too many shouted words.
+func levelInline(s []byte) (engine.Level, bool) {
+	w := s
+	if len(w) > inlineWindow {
+		w = w[:inlineWindow]
+	}
+	for off := 0; ; {
+		i := bytes.IndexByte(w[off:], ' ')
+		if i < 0 {
+			return engine.NoLevel, false
+		}
+		start := off + i + 1
+		off = start
+		if start >= len(w) || !isUpper(s[start]) {
+			continue
+		}
+		word := leadingWord(s[start:])
+		if start+len(word) < len(s) && s[start+len(word)] == ' ' {
+			if lvl, ok := wordLevel(word, false); ok {
+				return lvl, true
+			}
+		}
+	}
+}

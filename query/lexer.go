@@ -1,0 +1,502 @@
+package query
+
+import (
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// The lexer is written by hand rather than with participle's lexer.MustSimple
+// rules because three of the filter language's rules depend on context that a
+// regular expression cannot see:
+//
+//   - a regex literal /…/ ends at the first unescaped '/' that is followed by
+//     whitespace, ')', '|' or the end of the query (RE2 has no lookahead), and
+//     a '/' with no such closer starts an ordinary word such as /api/v1/users
+//     (see regexLen);
+//   - '-' negates only at the start of a term and only when a term follows at
+//     once ("-x", "-(…)", "-\"…\"", "-/re/"), so "job-52b3", "->" and "- x"
+//     stay words;
+//   - "name=value" is a comparison only when a bare field name is followed at
+//     once by an operator; everything after the operator up to whitespace or
+//     one of ()| is the value, so "since=2025-03-20T00:00:00Z" and
+//     "tz=Asia/Shanghai" are one value.
+//
+// After the first '|' the lexer switches to pipe mode, where ',' separates
+// names and nothing else is special.
+//
+// The token types are the symbols below; the grammar in grammar.go refers to
+// them by name.
+
+// Token types.
+const (
+	tokEOF     = lexer.EOF
+	tokKeyword = -(iota + 2) // AND OR NOT
+	tokMinus                 // '-' negating the term that follows
+	tokLParen                // (
+	tokRParen                // )
+	tokPipe                  // |
+	tokComma                 // , (pipe mode only)
+	tokWord                  // a bare word
+	tokString                // "…" with its quotes and escapes
+	tokRegex                 // /…/ with its slashes and escapes
+	tokField                 // a field name directly followed by an operator
+	tokOp                    // = != < <= > >=
+	tokValue                 // the bare value after an operator
+)
+
+var symbols = map[string]lexer.TokenType{
+	"EOF":     tokEOF,
+	"Keyword": tokKeyword,
+	"Minus":   tokMinus,
+	"LParen":  tokLParen,
+	"RParen":  tokRParen,
+	"Pipe":    tokPipe,
+	"Comma":   tokComma,
+	"Word":    tokWord,
+	"String":  tokString,
+	"Regex":   tokRegex,
+	"Field":   tokField,
+	"Op":      tokOp,
+	"Value":   tokValue,
+}
+
+// lexDef is the participle lexer.Definition of the filter language. It
+// carries the symbol table as a field so that package initialisation orders
+// symbols before the parser built from it.
+type lexDef struct{ symbols map[string]lexer.TokenType }
+
+var _ lexer.StringDefinition = lexDef{}
+
+func (d lexDef) Symbols() map[string]lexer.TokenType { return d.symbols }
+
+func (d lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return d.LexString(filename, string(b))
+}
+
+func (lexDef) LexString(filename string, src string) (lexer.Lexer, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	return &tokenList{toks: toks}, nil
+}
+
+// tokenList replays the tokens of a query.
+type tokenList struct {
+	toks []lexer.Token
+	i    int
+}
+
+func (l *tokenList) Next() (lexer.Token, error) {
+	t := l.toks[l.i]
+	if l.i < len(l.toks)-1 {
+		l.i++
+	}
+	return t, nil
+}
+
+// lexError is a lexical error; it satisfies participle.Error.
+type lexError struct {
+	pos lexer.Position
+	msg string
+}
+
+func (e *lexError) Error() string            { return e.msg }
+func (e *lexError) Message() string          { return e.msg }
+func (e *lexError) Position() lexer.Position { return e.pos }
+
+// scanner holds the state of lexing one query.
+type scanner struct {
+	src    string
+	off    int // byte offset of the next character
+	line   int // 1-based line of off
+	col    int // 1-based column (in runes) of off
+	toks   []lexer.Token
+	inPipe bool
+}
+
+// lex splits src into tokens, ending with an EOF token.
+func lex(src string) ([]lexer.Token, error) {
+	s := &scanner{src: src, line: 1, col: 1}
+	for {
+		s.skipSpace()
+		if s.off >= len(s.src) {
+			s.toks = append(s.toks, lexer.EOFToken(s.pos()))
+			return s.toks, nil
+		}
+		var err error
+		if s.inPipe {
+			err = s.pipeToken()
+		} else {
+			err = s.filterToken()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *scanner) pos() lexer.Position {
+	return lexer.Position{Offset: s.off, Line: s.line, Column: s.col}
+}
+
+// advance moves past n bytes.
+func (s *scanner) advance(n int) {
+	for _, r := range s.src[s.off : s.off+n] {
+		if r == '\n' {
+			s.line++
+			s.col = 1
+		} else {
+			s.col++
+		}
+	}
+	s.off += n
+}
+
+// emit appends a token of n bytes at the current offset and moves past it.
+func (s *scanner) emit(typ lexer.TokenType, n int) {
+	s.toks = append(s.toks, lexer.Token{Type: typ, Value: s.src[s.off : s.off+n], Pos: s.pos()})
+	s.advance(n)
+}
+
+func (s *scanner) errorf(msg string) error {
+	return &lexError{pos: s.pos(), msg: msg}
+}
+
+func (s *scanner) skipSpace() {
+	for s.off < len(s.src) {
+		r, n := utf8.DecodeRuneInString(s.src[s.off:])
+		if !unicode.IsSpace(r) {
+			return
+		}
+		s.advance(n)
+	}
+}
+
+// isSpaceAt reports whether src[i:] starts with whitespace.
+func isSpaceAt(src string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(src[i:])
+	return unicode.IsSpace(r)
+}
+
+// isDelim reports whether src[i:] starts with a character that ends a word
+// or value in filter mode: whitespace, '(', ')' or '|'.
+func isDelim(src string, i int) bool {
+	switch src[i] {
+	case '(', ')', '|':
+		return true
+	}
+	return isSpaceAt(src, i)
+}
+
+// endsRegex reports whether a '/' at src[i-1] closes a regex literal: it is
+// followed by whitespace, ')', '|' or the end.
+func endsRegex(src string, i int) bool {
+	if i >= len(src) {
+		return true
+	}
+	switch src[i] {
+	case ')', '|':
+		return true
+	}
+	return isSpaceAt(src, i)
+}
+
+// bareLen returns the length of the bare word or value at src[i:]. In pipe
+// mode ',' and '"' end it too.
+func bareLen(src string, i int, inPipe bool) int {
+	j := i
+	for j < len(src) && !isDelim(src, j) {
+		if inPipe && (src[j] == ',' || src[j] == '"') {
+			break
+		}
+		_, n := utf8.DecodeRuneInString(src[j:])
+		j += n
+	}
+	return j - i
+}
+
+// stringLen returns the length of the quoted string at src[i:], which starts
+// with '"', or -1 if it is not terminated. A backslash escapes the character
+// after it.
+func stringLen(src string, i int) int {
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1 - i
+		}
+	}
+	return -1
+}
+
+// regexLen returns the length of the regex literal at src[i:], which starts
+// with '/', or -1 if there is none and the '/' starts a word. The literal
+// ends at the first unescaped '/' after a non-empty body that is followed by
+// whitespace, ')', '|' or the end. A backslash escapes the character after
+// it. A body with whitespace in it must escape every '/' inside it: that
+// keeps path-like words such as /api/v1/users or /tmp from swallowing the
+// text up to a later regex, as in "/api/v1/users /time(d)?out/".
+func regexLen(src string, i int) int {
+	sawSlash, sawSpace := false, false
+	for j := i + 1; j < len(src); j++ {
+		switch c := src[j]; {
+		case c == '\\':
+			j++
+		case c == '/' && j > i+1 && endsRegex(src, j+1):
+			return j + 1 - i
+		case c == '/':
+			if sawSpace {
+				return -1
+			}
+			sawSlash = true
+		case isSpaceAt(src, j):
+			if sawSlash {
+				return -1
+			}
+			sawSpace = true
+		}
+	}
+	return -1
+}
+
+// fieldLen returns the length of the field name at src[i:] if one is there
+// and directly followed by an operator, else 0.
+func fieldLen(src string, i int) int {
+	j := i
+	for j < len(src) {
+		c := src[j]
+		if c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || j > i && ('0' <= c && c <= '9' || c == '.') {
+			j++
+			continue
+		}
+		break
+	}
+	if j == i || opLen(src, j) == 0 {
+		return 0
+	}
+	return j - i
+}
+
+// opLen returns the length of the comparison operator at src[i:], or 0.
+func opLen(src string, i int) int {
+	if i >= len(src) {
+		return 0
+	}
+	switch src[i] {
+	case '=':
+		return 1
+	case '!':
+		if i+1 < len(src) && src[i+1] == '=' {
+			return 2
+		}
+	case '<', '>':
+		if i+1 < len(src) && src[i+1] == '=' {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// startsTerm reports whether a '-' followed by src[i:] negates: the next
+// character is a letter, a digit, '_', '"', '(' or '/'.
+func startsTerm(src string, i int) bool {
+	if i >= len(src) {
+		return false
+	}
+	switch src[i] {
+	case '_', '"', '(', '/':
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(src[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func (s *scanner) filterToken() error {
+	src, i := s.src, s.off
+	switch src[i] {
+	case '(':
+		s.emit(tokLParen, 1)
+		return nil
+	case ')':
+		s.emit(tokRParen, 1)
+		return nil
+	case '|':
+		s.emit(tokPipe, 1)
+		s.inPipe = true
+		return nil
+	case '"':
+		n := stringLen(src, i)
+		if n < 0 {
+			return s.errorf("unterminated quoted string")
+		}
+		s.emit(tokString, n)
+		return nil
+	case '/':
+		if n := regexLen(src, i); n > 0 {
+			s.emit(tokRegex, n)
+			return nil
+		}
+	case '-':
+		if startsTerm(src, i+1) {
+			s.emit(tokMinus, 1)
+			return nil
+		}
+	}
+	if n := fieldLen(src, i); n > 0 {
+		s.emit(tokField, n)
+		s.emit(tokOp, opLen(src, s.off))
+		return s.value()
+	}
+	n := bareLen(src, i, false)
+	switch src[i : i+n] {
+	case "AND", "OR", "NOT":
+		s.emit(tokKeyword, n)
+	default:
+		s.emit(tokWord, n)
+	}
+	return nil
+}
+
+// value lexes the value after an operator: a quoted string or a bare value.
+func (s *scanner) value() error {
+	src, i := s.src, s.off
+	if i < len(src) && src[i] == '"' {
+		n := stringLen(src, i)
+		if n < 0 {
+			return s.errorf("unterminated quoted string")
+		}
+		s.emit(tokString, n)
+		return nil
+	}
+	n := bareLen(src, i, false)
+	if n == 0 {
+		f := s.toks[len(s.toks)-2].Value + s.toks[len(s.toks)-1].Value
+		return s.errorf("missing value after " + f + ` (use "" for an empty value)`)
+	}
+	s.emit(tokValue, n)
+	return nil
+}
+
+func (s *scanner) pipeToken() error {
+	src, i := s.src, s.off
+	switch src[i] {
+	case '(':
+		s.emit(tokLParen, 1)
+	case ')':
+		s.emit(tokRParen, 1)
+	case '|':
+		s.emit(tokPipe, 1)
+	case ',':
+		s.emit(tokComma, 1)
+	case '"':
+		n := stringLen(src, i)
+		if n < 0 {
+			return s.errorf("unterminated quoted string")
+		}
+		s.emit(tokString, n)
+	default:
+		s.emit(tokWord, bareLen(src, i, true))
+	}
+	return nil
+}
+
+// unquote returns the text of a quoted string token: the quotes removed,
+// `\"` and `\\` replaced by `"` and `\`. Any other backslash is kept, so
+// "C:\temp" means C:\temp.
+func unquote(tok string) string {
+	body := tok[1 : len(tok)-1]
+	if !strings.Contains(body, `\`) {
+		return body
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c == '\\' && i+1 < len(body) && (body[i+1] == '"' || body[i+1] == '\\') {
+			i++
+			c = body[i]
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// quote returns s as a quoted string token that unquote maps back to s. It
+// escapes '"' always and '\' only where unquote would otherwise read it as
+// an escape (before '"', '\' or the closing quote), so text that needs no
+// escapes is printed as written.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			if i+1 == len(s) || s[i+1] == '"' || s[i+1] == '\\' {
+				b.WriteString(`\\`)
+			} else {
+				b.WriteByte(c)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// regexBody returns the pattern of a regex token: the slashes removed and
+// `\/` replaced by '/'. Other escapes are left to the regexp package.
+func regexBody(tok string) string {
+	body := tok[1 : len(tok)-1]
+	if !strings.Contains(body, `\/`) {
+		return body
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c == '\\' && i+1 < len(body) {
+			if body[i+1] != '/' {
+				b.WriteByte(c)
+			}
+			i++
+			c = body[i]
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// regexLiteral returns pattern as a regex token that regexBody maps back to
+// it: every '/' not already escaped gets a backslash.
+func regexLiteral(pattern string) string {
+	var b strings.Builder
+	b.Grow(len(pattern) + 2)
+	b.WriteByte('/')
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '\\' && i+1 < len(pattern):
+			b.WriteByte(c)
+			i++
+			c = pattern[i]
+		case c == '/':
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte('/')
+	return b.String()
+}

@@ -1,0 +1,392 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/logdb/logdb/engine"
+)
+
+// Parse parses a query: a filter followed by pipes. An empty query (or "*")
+// matches every line. Errors are *ParseError and carry the position of the
+// problem: syntax errors as well as unknown levels, fields, time zones and
+// pipes, bad regular expressions, times and numbers.
+//
+// Parse is safe for concurrent use.
+func Parse(src string) (*Query, error) {
+	cst, err := parser.ParseString("", src)
+	if err != nil {
+		return nil, syntaxError(src, err)
+	}
+	p := &lowering{src: src}
+	q := p.query(cst)
+	if p.err != nil {
+		return nil, p.err
+	}
+	if err := validate(src, q); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// MustParse is like Parse but panics on an error. It is meant for constant
+// queries in code and tests.
+func MustParse(src string) *Query {
+	q, err := Parse(src)
+	if err != nil {
+		panic("query: " + err.Error())
+	}
+	return q
+}
+
+// syntaxError turns a participle error into a *ParseError with a message for
+// people rather than one naming grammar rules.
+func syntaxError(src string, err error) error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return &ParseError{Pos: Position{Line: 1, Column: 1}, Msg: err.Error(), Query: src}
+	}
+	msg := perr.Message()
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) {
+		msg = "unexpected " + describeToken(ute.Unexpected)
+		if exp := expectation(perr.Message()); exp != "" {
+			msg += ", want " + exp
+		}
+	}
+	return &ParseError{Pos: position(perr.Position()), Msg: msg, Query: src}
+}
+
+// describeToken names a token in an error message.
+func describeToken(t lexer.Token) string {
+	switch t.Type {
+	case tokEOF:
+		return "end of query"
+	case tokPipe:
+		return `"|"`
+	}
+	return fmt.Sprintf("%q", t.Value)
+}
+
+// expectation translates participle's "(expected X)" into words.
+func expectation(msg string) string {
+	i := strings.LastIndex(msg, "(expected ")
+	if i < 0 || !strings.HasSuffix(msg, ")") {
+		return ""
+	}
+	exp := msg[i+len("(expected ") : len(msg)-1]
+	switch exp {
+	case "OrCST", "AndCST", "UnaryCST", "PrimaryCST":
+		return "a search term"
+	case `")"`:
+		return `")"`
+	case "NameCST", "<word>":
+		return "a name or number"
+	case "SortKeyCST":
+		return "a field to sort by"
+	case `"by"`:
+		return `"by"`
+	}
+	return strings.NewReplacer("CST", "", "<", "", ">", "").Replace(exp)
+}
+
+func position(p lexer.Position) Position {
+	return Position{Offset: p.Offset, Line: p.Line, Column: p.Column}
+}
+
+// lowering turns participle's concrete syntax into the AST. It records the
+// first error.
+type lowering struct {
+	src string
+	err error
+}
+
+func (p *lowering) errorf(pos lexer.Position, format string, args ...any) {
+	if p.err == nil {
+		p.err = &ParseError{Pos: position(pos), Msg: fmt.Sprintf(format, args...), Query: p.src}
+	}
+}
+
+func (p *lowering) query(c *queryCST) *Query {
+	q := &Query{}
+	if c.Filter != nil {
+		q.Filter = p.or(c.Filter)
+	}
+	for _, pc := range c.Pipes {
+		if pipe := p.pipe(pc); pipe != nil {
+			q.Pipes = append(q.Pipes, pipe)
+		}
+	}
+	return q
+}
+
+func (p *lowering) or(c *orCST) Expr {
+	e := p.and(c.Left)
+	for _, r := range c.Rest {
+		e = &OrExpr{LHS: e, RHS: p.and(r), Pos: position(c.Pos)}
+	}
+	return e
+}
+
+func (p *lowering) and(c *andCST) Expr {
+	e := p.unary(c.Left)
+	for _, r := range c.Rest {
+		e = &AndExpr{LHS: e, RHS: p.unary(r), Pos: position(c.Pos)}
+	}
+	return e
+}
+
+func (p *lowering) unary(c *unaryCST) Expr {
+	if c.Not != nil {
+		return &NotExpr{X: p.unary(c.Not.X), Pos: position(c.Not.Pos)}
+	}
+	return p.primary(c.Prim)
+}
+
+func (p *lowering) primary(c *primaryCST) Expr {
+	pos := position(c.Pos)
+	switch {
+	case c.Group != nil:
+		return &ParenExpr{X: p.or(c.Group), Pos: pos}
+	case c.Compare != nil:
+		return p.compare(c.Compare)
+	case c.String != nil:
+		return &PhraseExpr{Text: unquote(*c.String), Pos: pos}
+	case c.Regex != nil:
+		return &RegexpExpr{Pattern: regexBody(*c.Regex), Pos: pos}
+	case *c.Word == "*":
+		return &MatchAllExpr{Pos: pos}
+	default:
+		return &WordExpr{Word: *c.Word, Pos: pos}
+	}
+}
+
+var ops = map[string]engine.Op{"=": engine.Eq, "!=": engine.Ne, "<": engine.Lt, "<=": engine.Le, ">": engine.Gt, ">=": engine.Ge}
+
+func (p *lowering) compare(c *compareCST) Expr {
+	e := &CompareExpr{Field: c.Field, Op: ops[c.Op], Pos: position(c.Pos)}
+	if c.Quoted != nil {
+		e.Value = unquote(*c.Quoted)
+	} else {
+		e.Value = *c.Bare
+	}
+	// The value is the third token; its position is the field's plus the
+	// length of field and operator, which never span a newline.
+	e.ValuePos = e.Pos
+	e.ValuePos.Offset += len(c.Field) + len(c.Op)
+	e.ValuePos.Column += len(c.Field) + len(c.Op)
+	return e
+}
+
+func (p *lowering) pipe(c *pipeCST) Pipe {
+	pos := position(c.Pos)
+	switch {
+	case c.Sort != nil:
+		sp := &SortPipe{Pos: pos}
+		for _, k := range c.Sort.Keys {
+			sp.Keys = append(sp.Keys, SortKey{Field: k.Name, Desc: k.Dir == "desc", Pos: position(k.Pos)})
+		}
+		return sp
+	case c.Limit != nil:
+		return &LimitPipe{N: p.count(c.Limit.Kw, c.Limit.N), Pos: pos}
+	case c.Offset != nil:
+		return &OffsetPipe{N: p.count("offset", c.Offset.N), Pos: pos}
+	case c.Context != nil:
+		return &ContextPipe{N: p.count("context", c.Context.N), Pos: pos}
+	case c.Count != nil:
+		return &CountPipe{By: fieldRefs(c.Count.By), Pos: pos}
+	case c.Fields != nil:
+		return &FieldsPipe{Fields: fieldRefs(c.Fields.Names), Pos: pos}
+	}
+	p.errorf(c.Unknown.Pos, "unknown pipe %q (want sort, limit, head, offset, count, fields or context)", c.Unknown.Name)
+	return nil
+}
+
+func (p *lowering) count(pipe string, c *nameCST) int {
+	n, err := parseCount(pipe, c.Name)
+	if err != nil {
+		p.errorf(c.Pos, "%v", err)
+	}
+	return n
+}
+
+func fieldRefs(cs []*nameCST) []FieldRef {
+	out := make([]FieldRef, len(cs))
+	for i, c := range cs {
+		out[i] = FieldRef{Name: c.Name, Pos: position(c.Pos)}
+	}
+	return out
+}
+
+// validate checks what the grammar cannot: field values, operators allowed
+// per field, regular expressions, where tz= stands, and that each pipe gets
+// the kind of rows it needs.
+func validate(src string, q *Query) error {
+	v := &validator{src: src}
+	if q.Filter != nil {
+		v.expr(q.Filter, true)
+	}
+	if v.err == nil {
+		v.pipes(q.Pipes)
+	}
+	return v.err
+}
+
+type validator struct {
+	src string
+	err error
+	tz  *CompareExpr // the tz= seen, if any
+}
+
+func (v *validator) errorf(pos Position, format string, args ...any) {
+	if v.err == nil {
+		v.err = &ParseError{Pos: pos, Msg: fmt.Sprintf(format, args...), Query: v.src}
+	}
+}
+
+// expr checks e; top says whether e is ANDed with the whole query, which
+// tz= must be.
+func (v *validator) expr(e Expr, top bool) {
+	switch e := e.(type) {
+	case *OrExpr:
+		v.expr(e.LHS, false)
+		v.expr(e.RHS, false)
+	case *AndExpr:
+		v.expr(e.LHS, top)
+		v.expr(e.RHS, top)
+	case *NotExpr:
+		v.expr(e.X, false)
+	case *ParenExpr:
+		v.expr(e.X, top)
+	case *RegexpExpr:
+		if _, err := regexp.Compile(e.Pattern); err != nil {
+			v.errorf(e.Pos, "bad regular expression: %v", regexpError(err))
+		}
+	case *CompareExpr:
+		v.compare(e, top)
+	}
+}
+
+// regexpError drops the "error parsing regexp: " prefix of err.
+func regexpError(err error) string {
+	return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+}
+
+func (v *validator) compare(e *CompareExpr, top bool) {
+	onlyEq := func(what string) bool {
+		if e.Op != engine.Eq {
+			v.errorf(e.Pos, "%s takes only =, not %s", what, e.Op)
+			return false
+		}
+		return true
+	}
+	var err error
+	switch e.Field {
+	case fieldLevel:
+		_, err = parseLevelValue(e.Value)
+	case fieldAttempt:
+		_, err = parseAttemptValue(e.Value)
+	case fieldLine:
+		_, err = parseLineValue(e.Value)
+	case fieldSince, fieldUntil:
+		if onlyEq(e.Field) {
+			_, err = parseTimeValue(e.Value)
+		}
+	case fieldDuring:
+		if onlyEq(e.Field) {
+			_, err = parseDuring(e.Value)
+		}
+	case fieldTZ:
+		if !onlyEq(e.Field) {
+			return
+		}
+		if !top {
+			v.errorf(e.Pos, "tz= sets the zone of the whole query; it cannot stand under NOT or OR")
+			return
+		}
+		if v.tz != nil {
+			v.errorf(e.Pos, "tz= given twice (first at %d:%d)", v.tz.Pos.Line, v.tz.Pos.Column)
+			return
+		}
+		v.tz = e
+		_, err = parseTZ(e.Value)
+	default: // job and labels
+		if e.Op != engine.Eq && e.Op != engine.Ne {
+			v.errorf(e.Pos, "%s compares with = and != only, not %s (quote the term to search for it as text)", e.Field, e.Op)
+		}
+	}
+	if err != nil {
+		v.errorf(e.ValuePos, "%v", err)
+	}
+}
+
+// rowShape describes the rows flowing between pipes: entries, or records
+// with the named columns.
+type rowShape struct {
+	records bool
+	cols    []string
+}
+
+func (s rowShape) has(name string) bool {
+	if !s.records {
+		return true // any entry field or label
+	}
+	for _, c := range s.cols {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) field(s rowShape, f FieldRef) {
+	if !s.has(f.Name) {
+		v.errorf(f.Pos, "unknown column %q (the rows here have %s)", f.Name, strings.Join(s.cols, ", "))
+	}
+}
+
+func (v *validator) pipes(ps []Pipe) {
+	var s rowShape
+	for i, p := range ps {
+		switch p := p.(type) {
+		case *SortPipe:
+			for _, k := range p.Keys {
+				v.field(s, FieldRef(FieldRef{Name: k.Field, Pos: k.Pos}))
+			}
+		case *CountPipe:
+			seen := map[string]bool{}
+			cols := make([]string, 0, len(p.By)+1)
+			for _, f := range p.By {
+				v.field(s, f)
+				if seen[f.Name] || f.Name == colCount {
+					v.errorf(f.Pos, "column %q would appear twice", f.Name)
+				}
+				seen[f.Name] = true
+				cols = append(cols, f.Name)
+			}
+			s = rowShape{records: true, cols: append(cols, colCount)}
+		case *FieldsPipe:
+			seen := map[string]bool{}
+			cols := make([]string, 0, len(p.Fields))
+			for _, f := range p.Fields {
+				v.field(s, f)
+				if seen[f.Name] {
+					v.errorf(f.Pos, "column %q listed twice", f.Name)
+				}
+				seen[f.Name] = true
+				cols = append(cols, f.Name)
+			}
+			s = rowShape{records: true, cols: cols}
+		case *ContextPipe:
+			if s.records {
+				v.errorf(p.Pos, "context needs log lines; it cannot follow count or fields")
+			} else if i != len(ps)-1 {
+				v.errorf(ps[i+1].Position(), "context must be the last pipe")
+			}
+		}
+	}
+}
