@@ -51,7 +51,7 @@ func compile(f Filter) (*plan, error) {
 			if c.Op == Eq && !strings.Contains(c.Pattern, "*") {
 				if p.jobs == nil {
 					p.jobs = []string{c.Pattern}
-				} else if p.jobs[0] != c.Pattern {
+				} else if len(p.jobs) > 0 && p.jobs[0] != c.Pattern {
 					p.jobs = []string{} // job=a job=b: nothing
 				}
 			}
@@ -242,11 +242,13 @@ func (c condOr) match(r *row) bool {
 	return false
 }
 
-func (c condNot) match(r *row) bool     { return !c.c.match(r) }
-func (c condText) match(r *row) bool    { return c.m.match(r.b.msg(r.i)) }
-func (c condRegexp) match(r *row) bool  { return c.f.Regexp.MatchString(r.b.msg(r.i)) }
-func (f LevelFilter) match(r *row) bool { return r.b.levels[r.i] != NoLevel && f.Op.cmp(int64(r.b.levels[r.i]), int64(f.Level)) }
-func (f LineFilter) match(r *row) bool  { return f.Op.cmp(r.b.first+int64(r.i), f.Line) }
+func (c condNot) match(r *row) bool    { return !c.c.match(r) }
+func (c condText) match(r *row) bool   { return c.m.match(r.b.msg(r.i)) }
+func (c condRegexp) match(r *row) bool { return c.f.Regexp.MatchString(r.b.msg(r.i)) }
+func (f LevelFilter) match(r *row) bool {
+	return r.b.levels[r.i] != NoLevel && f.Op.cmp(int64(r.b.levels[r.i]), int64(f.Level))
+}
+func (f LineFilter) match(r *row) bool { return f.Op.cmp(r.b.first+int64(r.i), f.Line) }
 
 func (f TimeFilter) match(r *row) bool {
 	t := r.b.times[r.i]
