@@ -34,6 +34,11 @@ const (
 
 var errCorrupt = errors.New("engine: corrupt block")
 
+// maxBlockRaw bounds the decoded size of a block, so that a corrupt header
+// cannot make the decoder allocate without limit. Blocks are cut at
+// BlockBytes, but one line may be up to MaxLineBytes on its own.
+const maxBlockRaw = 1 << 30
+
 func (b *block) len() int { return len(b.times) }
 
 func (b *block) msg(i int) string { return b.data[b.msgOff[i]:b.msgOff[i+1]] }
@@ -184,7 +189,9 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 	r := reader{b: v[2:]}
 	n := int(r.uvarint())
 	rawLen := int(r.uvarint())
-	if r.err != nil || n < 0 || rawLen < 0 || n > rawLen+1 {
+	// Every row takes at least 3 payload bytes: a time, a level and a
+	// message length.
+	if r.err != nil || n < 0 || rawLen < 0 || rawLen > maxBlockRaw || n*3 > rawLen {
 		return nil, fmt.Errorf("%w: bad header", errCorrupt)
 	}
 	var p []byte
@@ -193,7 +200,7 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 		p = append([]byte(nil), r.b...)
 	case codecZstd:
 		var err error
-		p, err = c.dec.DecodeAll(r.b, make([]byte, 0, rawLen))
+		p, err = c.dec.DecodeAll(r.b, make([]byte, 0, min(rawLen, 1<<20)))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
 		}

@@ -85,12 +85,12 @@ func (o *Options) validate() error {
 	switch {
 	case o.BlockLines < 1 || o.BlockLines > 1<<16:
 		return fmt.Errorf("engine: BlockLines %d out of range [1, 65536]", o.BlockLines)
-	case o.BlockBytes < 1:
-		return fmt.Errorf("engine: BlockBytes %d must be positive", o.BlockBytes)
+	case o.BlockBytes < 1 || o.BlockBytes > 256<<20:
+		return fmt.Errorf("engine: BlockBytes %d out of range [1, 256 MiB]", o.BlockBytes)
 	case o.SealAfter < 0:
 		return fmt.Errorf("engine: SealAfter %v must not be negative", o.SealAfter)
-	case o.MaxLineBytes < 1:
-		return fmt.Errorf("engine: MaxLineBytes %d must be positive", o.MaxLineBytes)
+	case o.MaxLineBytes < 1 || o.MaxLineBytes > 256<<20:
+		return fmt.Errorf("engine: MaxLineBytes %d out of range [1, 256 MiB]", o.MaxLineBytes)
 	case o.MemTableSize < 1<<20:
 		return fmt.Errorf("engine: MemTableSize %d must be at least 1 MiB", o.MemTableSize)
 	case o.CacheSize < 0:

@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/hex"
+	"testing"
+)
+
+// Ensure that the block encoding is the one FORMAT.md documents.
+func TestBlock_Format(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	v, sum := c.encodeBlock([]Entry{
+		{Time: 1000, Level: Info, Message: "ok"},
+		{Time: 1005, Level: Error, Message: "boom"},
+	})
+	want, _ := hex.DecodeString("01" + "00" + "02" + "0e" + "d00f0a" + "0305" + "00" + "0204" + "6f6b626f6f6d")
+	if !bytes.Equal(v, want) {
+		t.Fatalf("block = %x\nwant    %x", v, want)
+	}
+	if sum.count != 2 || sum.minT != 1000 || sum.maxT != 1005 || sum.levels[Info] != 1 || sum.levels[Error] != 1 || sum.bytes != 8 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	b, err := c.decodeBlock(7, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e Entry
+	b.entry(1, &e)
+	if e.Line != 8 || e.Time != 1005 || e.Level != Error || e.Message != "boom" || e.Labels != nil {
+		t.Fatalf("row 1 = %+v", e)
+	}
+}
+
+// Ensure that blocks with labels and many lines round-trip through zstd.
+func TestBlock_RoundTrip(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	var es []Entry
+	for i := 0; i < 500; i++ {
+		e := Entry{Time: int64(i * 1000), Level: Level(i % NumLevels), Message: string(bytes.Repeat([]byte{'a' + byte(i%26)}, i%40))}
+		if i%3 > 0 {
+			e.Labels = Labels{{"app", "x"}, {"env", []string{"prod", "dev"}[i%2]}}
+		}
+		es = append(es, e)
+	}
+	v, _ := c.encodeBlock(es)
+	if v[1] != codecZstd {
+		t.Fatalf("codec = %d, want zstd", v[1])
+	}
+	b, err := c.decodeBlock(1, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range es {
+		var e Entry
+		b.entry(i, &e)
+		if e.Time != es[i].Time || e.Level != es[i].Level || e.Message != es[i].Message || len(e.Labels) != len(es[i].Labels) {
+			t.Fatalf("row %d = %+v, want %+v", i, e, es[i])
+		}
+		for j := range e.Labels {
+			if e.Labels[j] != es[i].Labels[j] {
+				t.Fatalf("row %d labels = %v, want %v", i, e.Labels, es[i].Labels)
+			}
+		}
+	}
+}
+
+// FuzzDecodeBlock feeds arbitrary bytes to the block decoder: it must return
+// an error or a block whose rows can all be read, never panic.
+func FuzzDecodeBlock(f *testing.F) {
+	c, err := newCodec()
+	if err != nil {
+		f.Fatal(err)
+	}
+	v, _ := c.encodeBlock([]Entry{{Time: 1, Level: Info, Message: "hello", Labels: Labels{{"a", "b"}}}, {Time: 2, Message: "x"}})
+	f.Add(v)
+	v, _ = c.encodeBlock([]Entry{{Time: 5, Message: string(bytes.Repeat([]byte("abc "), 100))}})
+	f.Add(v)
+	f.Add([]byte{1, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, v []byte) {
+		b, err := c.decodeBlock(1, v)
+		if err != nil {
+			return
+		}
+		for i := 0; i < b.len(); i++ {
+			var e Entry
+			b.entry(i, &e)
+		}
+	})
+}
+
+// FuzzDecodeSummary does the same for block summaries and run records.
+func FuzzDecodeSummary(f *testing.F) {
+	s := summary{sealed: true, count: 3, minT: -5, maxT: 9, bytes: 12, seq: 4}
+	f.Add(s.encode())
+	r := runRecord{job: "j", attempt: 2, lines: 10}
+	f.Add(r.encode())
+	f.Fuzz(func(t *testing.T, v []byte) {
+		_, _ = decodeSummary(v)
+		_, _ = decodeRunRecord(v)
+	})
+}
