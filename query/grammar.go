@@ -25,7 +25,7 @@ import (
 //	            | "count" ("by" Word ("," Word)*)?
 //	            | "fields" Word ("," Word)*
 //	            | "context" Word
-//	            | Word .                          (an unknown pipe, reported by parse.go)
+//	            | Word (Word | "," | String | "(" | ")")* .   (a bad pipe, reported by parse.go)
 //	SortKey     = Word ("asc" | "desc")? .
 //
 // AND binds tighter than OR; NOT and '-' bind tightest. Juxtaposed terms are
@@ -86,7 +86,7 @@ type pipeCST struct {
 	Count   *countCST   `parser:"| @@"`
 	Fields  *fieldsCST  `parser:"| @@"`
 	Context *contextCST `parser:"| @@"`
-	Unknown *nameCST    `parser:"| @@"`
+	Bad     *badPipeCST `parser:"| @@"`
 }
 
 type sortCST struct {
@@ -125,6 +125,14 @@ type fieldsCST struct {
 type contextCST struct {
 	Pos lexer.Position
 	N   *nameCST `parser:"'context':Word @@"`
+}
+
+// badPipeCST takes any pipe the alternatives before it do not match, so
+// that parse.go can say what is wrong with it.
+type badPipeCST struct {
+	Pos  lexer.Position
+	Name string   `parser:"@Word"`
+	Rest []string `parser:"@( Word | Comma | String | LParen | RParen )*"`
 }
 
 type nameCST struct {

@@ -1,8 +1,8 @@
 package query
 
 import (
+	"fmt"
 	"io"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,7 +16,7 @@ import (
 //   - a regex literal /…/ ends at the first unescaped '/' that is followed by
 //     whitespace, ')', '|' or the end of the query (RE2 has no lookahead), and
 //     a '/' with no such closer starts an ordinary word such as /api/v1/users
-//     (see regexLen);
+//     (regexLen has the details);
 //   - '-' negates only at the start of a term and only when a term follows at
 //     once ("-x", "-(…)", "-\"…\"", "-/re/"), so "job-52b3", "->" and "- x"
 //     stay words;
@@ -121,7 +121,14 @@ type scanner struct {
 	col    int // 1-based column (in runes) of off
 	toks   []lexer.Token
 	inPipe bool
+	depth  int // open parentheses
+	nots   int // prefix operators (NOT, -) in a row
 }
+
+// maxDepth bounds the nesting of parentheses and of prefix operators in a
+// row, so that the recursive descent parser and printer cannot be made to
+// use unbounded stack by a query from the network.
+const maxDepth = 200
 
 // lex splits src into tokens, ending with an EOF token.
 func lex(src string) ([]lexer.Token, error) {
@@ -141,7 +148,29 @@ func lex(src string) ([]lexer.Token, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkDepth(); err != nil {
+			return nil, err
+		}
 	}
+}
+
+// checkDepth tracks the nesting of the token just emitted.
+func (s *scanner) checkDepth() error {
+	t := s.toks[len(s.toks)-1]
+	switch {
+	case t.Type == tokLParen:
+		s.depth++
+	case t.Type == tokRParen:
+		s.depth--
+	case t.Type == tokMinus || t.Type == tokKeyword && t.Value == "NOT":
+		s.nots++
+	default:
+		s.nots = 0
+	}
+	if s.depth > maxDepth || s.nots > maxDepth {
+		return &lexError{pos: t.Pos, msg: fmt.Sprintf("query nested more than %d deep", maxDepth)}
+	}
+	return nil
 }
 
 func (s *scanner) pos() lexer.Position {
@@ -240,19 +269,50 @@ func stringLen(src string, i int) int {
 }
 
 // regexLen returns the length of the regex literal at src[i:], which starts
-// with '/', or -1 if there is none and the '/' starts a word. The literal
-// ends at the first unescaped '/' after a non-empty body that is followed by
-// whitespace, ')', '|' or the end. A backslash escapes the character after
-// it. A body with whitespace in it must escape every '/' inside it: that
-// keeps path-like words such as /api/v1/users or /tmp from swallowing the
-// text up to a later regex, as in "/api/v1/users /time(d)?out/".
+// with '/', or -1 if there is none and the '/' starts a word.
+//
+// The literal ends at the first unescaped '/' after a non-empty body that is
+// followed by whitespace, ')', '|' or the end and stands outside any
+// parentheses of the body. A backslash escapes the character after it,
+// unless that is whitespace (RE2 has no "\ " anyway, and the printer
+// collapses whitespace between tokens, which must not change what a
+// backslash pairs with). Three more rules keep words that start with '/'
+// from running into later text:
+//
+//   - a body with whitespace in it must escape every '/' inside it, so that
+//     "/api/v1/users /time(d)?out/" is a word and a regex, and "/tmp" a word;
+//   - an unescaped ')' that closes no '(' of the body (outside a character
+//     class) ends the scan: "(/tmp) x/" is a group holding the word /tmp;
+//   - the closing '/' must not stand inside parentheses of the body.
+//
+// FuzzParse found the cases that shaped these rules; see roundTripInputs.
 func regexLen(src string, i int) int {
 	sawSlash, sawSpace := false, false
+	depth := 0  // open parentheses of the body
+	class := -1 // offset of the '[' of the character class we are in, or -1
 	for j := i + 1; j < len(src); j++ {
-		switch c := src[j]; {
-		case c == '\\':
+		c := src[j]
+		switch {
+		case c == '\\' && j+1 < len(src) && !isSpaceAt(src, j+1):
 			j++
-		case c == '/' && j > i+1 && endsRegex(src, j+1):
+			continue
+		case class >= 0:
+			// In a class ']' ends it, except first ("[]" and "[^]").
+			if c == ']' && j > class+1 && !(j == class+2 && src[class+1] == '^') {
+				class = -1
+			}
+		case c == '[':
+			class = j
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth == 0 {
+				return -1
+			}
+			depth--
+		}
+		switch {
+		case c == '/' && class < 0 && depth == 0 && j > i+1 && endsRegex(src, j+1):
 			return j + 1 - i
 		case c == '/':
 			if sawSpace {
@@ -409,94 +469,4 @@ func (s *scanner) pipeToken() error {
 		s.emit(tokWord, bareLen(src, i, true))
 	}
 	return nil
-}
-
-// unquote returns the text of a quoted string token: the quotes removed,
-// `\"` and `\\` replaced by `"` and `\`. Any other backslash is kept, so
-// "C:\temp" means C:\temp.
-func unquote(tok string) string {
-	body := tok[1 : len(tok)-1]
-	if !strings.Contains(body, `\`) {
-		return body
-	}
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c == '\\' && i+1 < len(body) && (body[i+1] == '"' || body[i+1] == '\\') {
-			i++
-			c = body[i]
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// quote returns s as a quoted string token that unquote maps back to s. It
-// escapes '"' always and '\' only where unquote would otherwise read it as
-// an escape (before '"', '\' or the closing quote), so text that needs no
-// escapes is printed as written.
-func quote(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			if i+1 == len(s) || s[i+1] == '"' || s[i+1] == '\\' {
-				b.WriteString(`\\`)
-			} else {
-				b.WriteByte(c)
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// regexBody returns the pattern of a regex token: the slashes removed and
-// `\/` replaced by '/'. Other escapes are left to the regexp package.
-func regexBody(tok string) string {
-	body := tok[1 : len(tok)-1]
-	if !strings.Contains(body, `\/`) {
-		return body
-	}
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c == '\\' && i+1 < len(body) {
-			if body[i+1] != '/' {
-				b.WriteByte(c)
-			}
-			i++
-			c = body[i]
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// regexLiteral returns pattern as a regex token that regexBody maps back to
-// it: every '/' not already escaped gets a backslash.
-func regexLiteral(pattern string) string {
-	var b strings.Builder
-	b.Grow(len(pattern) + 2)
-	b.WriteByte('/')
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch {
-		case c == '\\' && i+1 < len(pattern):
-			b.WriteByte(c)
-			i++
-			c = pattern[i]
-		case c == '/':
-			b.WriteByte('\\')
-		}
-		b.WriteByte(c)
-	}
-	b.WriteByte('/')
-	return b.String()
 }

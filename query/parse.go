@@ -54,8 +54,13 @@ func syntaxError(src string, err error) error {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		msg = "unexpected " + describeToken(ute.Unexpected)
-		if exp := expectation(perr.Message()); exp != "" {
+		switch exp := expectation(perr.Message()); {
+		case exp != "":
 			msg += ", want " + exp
+		case ute.Unexpected.Type == tokRParen:
+			msg += ` with no "(" to close`
+		default:
+			msg += `, want "|" or the end of the query`
 		}
 	}
 	return &ParseError{Pos: position(perr.Position()), Msg: msg, Query: src}
@@ -86,6 +91,8 @@ func expectation(msg string) string {
 		return `")"`
 	case "NameCST", "<word>":
 		return "a name or number"
+	case `NameCST ("," NameCST)*`:
+		return "a field name"
 	case "SortKeyCST":
 		return "a field to sort by"
 	case `"by"`:
@@ -202,8 +209,24 @@ func (p *lowering) pipe(c *pipeCST) Pipe {
 	case c.Fields != nil:
 		return &FieldsPipe{Fields: fieldRefs(c.Fields.Names), Pos: pos}
 	}
-	p.errorf(c.Unknown.Pos, "unknown pipe %q (want sort, limit, head, offset, count, fields or context)", c.Unknown.Name)
+	b := c.Bad
+	if usage, ok := pipeUsage[b.Name]; ok {
+		p.errorf(b.Pos, "bad %s pipe; usage: %s", b.Name, usage)
+	} else {
+		p.errorf(b.Pos, "unknown pipe %q (want sort, limit, head, offset, count, fields or context)", b.Name)
+	}
 	return nil
+}
+
+// pipeUsage shows how each pipe is written, for errors.
+var pipeUsage = map[string]string{
+	"sort":    "sort by FIELD [asc|desc], …",
+	"limit":   "limit N",
+	"head":    "head N",
+	"offset":  "offset N",
+	"count":   "count [by FIELD, …]",
+	"fields":  "fields FIELD, …",
+	"context": "context N",
 }
 
 func (p *lowering) count(pipe string, c *nameCST) int {
@@ -215,6 +238,9 @@ func (p *lowering) count(pipe string, c *nameCST) int {
 }
 
 func fieldRefs(cs []*nameCST) []FieldRef {
+	if len(cs) == 0 {
+		return nil
+	}
 	out := make([]FieldRef, len(cs))
 	for i, c := range cs {
 		out[i] = FieldRef{Name: c.Name, Pos: position(c.Pos)}

@@ -115,27 +115,26 @@ func pushDown(pipes []Pipe, o *engine.QueryOptions) []Pipe {
 			pipes = pipes[1:]
 		}
 	}
-	skip, take := 0, -1 // take < 0: no limit
+	// Only the first skip+N entries can pass "offset skip | limit N", so
+	// that bounds the engine; with several, the smallest bound holds.
+	skip, bound := 0, -1
 	for _, p := range pipes {
 		switch p := p.(type) {
 		case *OffsetPipe:
 			skip += p.N
-			if take >= 0 {
-				take = max(take-p.N, 0)
-			}
 			continue
 		case *LimitPipe:
-			if take < 0 || p.N < take {
-				take = p.N
+			if bound < 0 || skip+p.N < bound {
+				bound = skip + p.N
 			}
 			continue
 		}
 		break
 	}
-	// A limit of 0 cannot be expressed (Limit 0 means none); the limit
+	// A bound of 0 cannot be expressed (Limit 0 means none); the limit
 	// stage then stops before reading anything.
-	if take > 0 {
-		o.Limit = skip + take
+	if bound > 0 {
+		o.Limit = bound
 	}
 	return pipes
 }

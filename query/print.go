@@ -31,7 +31,37 @@ func (e *OrExpr) String() string {
 }
 
 func (e *AndExpr) String() string {
-	return operand(e.LHS, 2) + " " + operand(e.RHS, 3)
+	lhs := operand(e.LHS, 2)
+	if p, ok := e.RHS.(*ParenExpr); ok && strings.HasSuffix(lhs, "/") && p.Pos.Offset > 0 && p.Pos.Offset == lastTokenEnd(e.LHS) {
+		// A '/' right before '(' closes no regex literal, but a space
+		// after it would, and could turn the text from some earlier '/'
+		// on into one. Keep the two tight as they were in the source
+		// (FuzzParse found "/0/(0)", "/ /(0)" and "/ (/0/)").
+		return lhs + p.String()
+	}
+	return lhs + " " + operand(e.RHS, 3)
+}
+
+// lastTokenEnd returns the offset just after the last token of e in the
+// source, or -1 if e does not end in a word or bare value.
+func lastTokenEnd(e Expr) int {
+	for {
+		switch x := e.(type) {
+		case *AndExpr:
+			e = x.RHS
+		case *NotExpr:
+			e = x.X
+		case *WordExpr:
+			return x.Pos.Offset + len(x.Word)
+		case *CompareExpr:
+			if valueString(x.Value) != x.Value {
+				return -1
+			}
+			return x.ValuePos.Offset + len(x.Value)
+		default:
+			return -1
+		}
+	}
 }
 
 func (e *NotExpr) String() string { return "NOT " + operand(e.X, 3) }

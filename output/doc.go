@@ -1,0 +1,36 @@
+// Package output writes the rows of a query (query.Rows) as text for a CLI,
+// a REPL or a server: raw, json, table or csv.
+//
+//	rows, err := query.Run(ctx, db, q, query.Options{})
+//	if err != nil { … }
+//	defer rows.Close()
+//	w, err := output.New(os.Stdout, output.Options{Format: "table", Location: rows.Location()})
+//	if err != nil { … }
+//	for rows.Next() {
+//		if err := w.Write(rows.Row()); err != nil { … }
+//	}
+//	if err := rows.Err(); err != nil { … }
+//	return w.Flush()
+//
+// # Basics
+//
+// NewWriter(w, format) or New(w, Options) returns a Writer; Write takes one
+// query.Row at a time and Flush writes out what is buffered. The formats:
+//
+//   - raw: an entry's message alone, a record's values separated by tabs
+//     ("| count" gives the number alone), "--" between context groups.
+//   - json: one object per line; entries with time (RFC 3339, nanoseconds,
+//     UTC), level, job, attempt, line, msg and the labels as top-level keys;
+//     records with their columns. See the clash rule on labels below.
+//   - table: aligned columns with a header, for terminals.
+//   - csv: RFC 4180 with a header line.
+//
+// # Caveats
+//
+// A Writer is not safe for concurrent use; use one per stream. Write does not
+// keep the row, so it works with rows that Rows.Next reuses. table buffers
+// every row until Flush to align the columns: call Flush after each page or
+// batch when streaming. csv takes its header from the first row written.
+// In json a label named like a fixed key (time, level, job, attempt, line,
+// msg, context) is written as "label.<name>".
+package output

@@ -1,0 +1,181 @@
+package output
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/logdb/logdb/query"
+)
+
+// tableLayout is how table shows times: to the millisecond, in
+// Options.Location.
+const tableLayout = "2006-01-02 15:04:05.000"
+
+// tableWriter writes aligned columns for terminals. It buffers rows until
+// Flush, then writes them as one block under a header: TIME, LEVEL, JOB,
+// ATTEMPT, LINE, LABELS (left out when no row has labels) and MSG for
+// entries, the column names upper-cased for records. Numbers are
+// right-aligned. Control characters in values are escaped (\n, \t) so that
+// each row stays on one line. With "| context" a first column marks hits
+// with '>' and separators are "--".
+//
+// Alignment counts runes, so columns with wide (East Asian) characters may
+// not line up. For long streams call Flush now and then: each block is
+// aligned on its own.
+type tableWriter struct {
+	w    *bufio.Writer
+	loc  *time.Location
+	rows [][]string
+	// kind of the buffered rows
+	records bool
+	cols    []string
+	rightN  []bool // right-align column
+	context bool   // rows came from | context
+	labels  bool   // some entry has labels
+	seps    []bool // rows[i] is a separator
+}
+
+func newTable(w io.Writer, o *Options) Writer {
+	return &tableWriter{w: bufio.NewWriter(w), loc: o.Location}
+}
+
+func (t *tableWriter) Write(row *query.Row) error {
+	switch row.Kind {
+	case query.SeparatorRow:
+		t.context = true
+		t.rows = append(t.rows, nil)
+		t.seps = append(t.seps, true)
+		return nil
+	case query.EntryRow:
+		e := row.Entry
+		if row.Context {
+			t.context = true
+		}
+		if len(e.Labels) > 0 {
+			t.labels = true
+		}
+		mark := ">"
+		if row.Context {
+			mark = " "
+		}
+		t.rows = append(t.rows, []string{
+			mark,
+			time.Unix(0, e.Time).In(t.loc).Format(tableLayout),
+			e.Level.String(),
+			escape(e.Job),
+			strconv.Itoa(e.Attempt),
+			strconv.FormatInt(e.Line, 10),
+			escape(labelsText(e.Labels)),
+			escape(e.Message),
+		})
+	case query.RecordRow:
+		t.records = true
+		t.cols = row.Columns
+		if t.rightN == nil {
+			t.rightN = make([]bool, len(row.Values))
+			for i, v := range row.Values {
+				_, t.rightN[i] = v.(int64)
+			}
+		}
+		r := make([]string, len(row.Values))
+		for i, v := range row.Values {
+			if tm, ok := v.(time.Time); ok {
+				r[i] = tm.Format(tableLayout)
+			} else {
+				r[i] = escape(formatValue(v))
+			}
+		}
+		t.rows = append(t.rows, r)
+	}
+	t.seps = append(t.seps, false)
+	return nil
+}
+
+// escape makes s printable on one line.
+func escape(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0 {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+func (t *tableWriter) Flush() error {
+	if len(t.rows) > 0 {
+		t.render()
+	}
+	t.rows, t.seps = t.rows[:0], t.seps[:0]
+	t.records, t.cols, t.rightN, t.context, t.labels = false, nil, nil, false, false
+	return t.w.Flush()
+}
+
+func (t *tableWriter) render() {
+	var header []string
+	var keep []int // columns of the buffered rows to show
+	var right []bool
+	if t.records {
+		for _, c := range t.cols {
+			header = append(header, strings.ToUpper(c))
+		}
+		for i := range t.cols {
+			keep = append(keep, i)
+		}
+		right = t.rightN
+	} else {
+		all := []string{"", "TIME", "LEVEL", "JOB", "ATTEMPT", "LINE", "LABELS", "MSG"}
+		r := []bool{false, false, false, false, true, true, false, false}
+		for i, h := range all {
+			if i == 0 && !t.context || i == 6 && !t.labels {
+				continue
+			}
+			header = append(header, h)
+			keep = append(keep, i)
+			right = append(right, r[i])
+		}
+	}
+	width := make([]int, len(keep))
+	for i, h := range header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for k, r := range t.rows {
+		if t.seps[k] {
+			continue
+		}
+		for i, c := range keep {
+			width[i] = max(width[i], utf8.RuneCountInString(r[c]))
+		}
+	}
+	line := func(cells []string) {
+		for i, s := range cells {
+			pad := width[i] - utf8.RuneCountInString(s)
+			last := i == len(cells)-1
+			if i > 0 {
+				t.w.WriteString("  ")
+			}
+			if right[i] {
+				t.w.WriteString(strings.Repeat(" ", pad))
+			}
+			t.w.WriteString(s)
+			if !right[i] && !last {
+				t.w.WriteString(strings.Repeat(" ", pad))
+			}
+		}
+		t.w.WriteByte('\n')
+	}
+	line(header)
+	cells := make([]string, len(keep))
+	for k, r := range t.rows {
+		if t.seps[k] {
+			t.w.WriteString("--\n")
+			continue
+		}
+		for i, c := range keep {
+			cells[i] = r[c]
+		}
+		line(cells)
+	}
+}

@@ -1,0 +1,202 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/logdb/logdb/engine"
+)
+
+// Source is what running a query needs from storage. *engine.DB satisfies
+// it; servers may wrap one to add access control or metrics.
+type Source interface {
+	// Query returns the entries matching f in the engine's order.
+	Query(ctx context.Context, f engine.Filter, opts *engine.QueryOptions) (*engine.Iterator, error)
+	// ReadLines returns a range of one run's lines (for "| context").
+	ReadLines(ctx context.Context, r engine.ReadRequest) (*engine.Page, error)
+}
+
+// RowKind says what a Row holds.
+type RowKind uint8
+
+const (
+	// EntryRow is a log line: Row.Entry is set.
+	EntryRow RowKind = iota + 1
+	// RecordRow is a record of named columns, from "| count" or
+	// "| fields": Row.Columns and Row.Values are set.
+	RecordRow
+	// SeparatorRow separates two groups of lines of "| context", where
+	// grep -C prints "--".
+	SeparatorRow
+)
+
+func (k RowKind) String() string {
+	switch k {
+	case EntryRow:
+		return "entry"
+	case RecordRow:
+		return "record"
+	case SeparatorRow:
+		return "separator"
+	}
+	return fmt.Sprintf("RowKind(%d)", uint8(k))
+}
+
+// A Row is one result of a query.
+//
+// A Row and everything it points to are valid only until the next call to
+// Rows.Next; copy what you keep.
+type Row struct {
+	Kind RowKind
+
+	// Entry is the log line of an EntryRow. Callers must not modify it.
+	Entry *engine.Entry
+
+	// Context reports, for an EntryRow from "| context", that the line was
+	// read for context and is not itself a hit (grep prints it with '-'
+	// instead of ':').
+	Context bool
+
+	// Columns names the values of a RecordRow. All records of one Rows
+	// share the same Columns (Rows.Columns).
+	Columns []string
+
+	// Values are the values of a RecordRow, one per column. Each is one of:
+	// string (job, msg, labels), int64 (attempt, line, count), time.Time
+	// (time, in the query's zone) or engine.Level (level).
+	Values []any
+}
+
+// Rows iterates over the results of a query, in the way of sql.Rows:
+//
+//	rows, err := query.Run(ctx, db, q, query.Options{})
+//	if err != nil { … }
+//	defer rows.Close()
+//	for rows.Next() {
+//		row := rows.Row()
+//		…
+//	}
+//	if err := rows.Err(); err != nil { … }
+//
+// Next returns false when the results are exhausted or an error occurred,
+// including cancellation of the context passed to Run; Err then tells which.
+// Close releases the engine iterator and may be called at any time, more
+// than once. Rows is not safe for concurrent use.
+type Rows struct {
+	ctx     context.Context
+	st      stage
+	row     *Row
+	err     error
+	done    bool
+	columns []string
+	loc     *time.Location
+}
+
+// Next advances to the next row and reports whether there is one.
+func (r *Rows) Next() bool {
+	if r.done {
+		return false
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.fail(err)
+		return false
+	}
+	if !r.st.next(r.ctx) {
+		r.fail(r.st.err())
+		return false
+	}
+	r.row = r.st.row()
+	return true
+}
+
+func (r *Rows) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+	r.done = true
+	r.row = nil
+	if cerr := r.st.close(); r.err == nil {
+		r.err = cerr
+	}
+}
+
+// Row returns the current row; see Row for how long it stays valid.
+func (r *Rows) Row() *Row { return r.row }
+
+// Err returns the error that stopped Next, if any.
+func (r *Rows) Err() error { return r.err }
+
+// Close stops the query and releases its resources. It returns Err.
+func (r *Rows) Close() error {
+	if !r.done {
+		r.done = true
+		r.row = nil
+		if err := r.st.close(); r.err == nil {
+			r.err = err
+		}
+	}
+	return r.err
+}
+
+// Columns returns the record columns, or nil if the rows are log entries.
+func (r *Rows) Columns() []string { return r.columns }
+
+// Location returns the query's zone (tz= or Options.Location), for showing
+// times.
+func (r *Rows) Location() *time.Location { return r.loc }
+
+// Run plans q and runs it against src. See NewPlan and Plan.Run.
+func Run(ctx context.Context, src Source, q *Query, opts Options) (*Rows, error) {
+	p, err := NewPlan(q, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(ctx, src)
+}
+
+// Run starts the plan against src and returns its rows. The engine query
+// starts at once, so errors such as a closed DB come back here; rows are
+// then produced as Rows.Next asks for them. Pipes that need all rows first
+// (sort, count) read them on the first Next. ctx bounds the whole run,
+// including later calls to Next.
+func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
+	qo := p.QueryOptions
+	it, err := src.Query(ctx, p.Filter, &qo)
+	if err != nil {
+		return nil, fmt.Errorf("cannot run query: %w", err)
+	}
+	st, err := p.stages(newSourceStage(it), src)
+	if err != nil {
+		it.Close()
+		return nil, err
+	}
+	return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
+}
+
+// stages chains the plan's pipes onto in.
+func (p *Plan) stages(in stage, src Source) (stage, error) {
+	st := in
+	var cols []string // nil: entries
+	for i := 0; i < len(p.Pipes); i++ {
+		switch pipe := p.Pipes[i].(type) {
+		case *SortPipe:
+			st = newSortStage(st, pipe.Keys, cols)
+		case *OffsetPipe:
+			st = newLimitStage(st, pipe.N, -1)
+		case *LimitPipe:
+			st = newLimitStage(st, 0, pipe.N)
+		case *CountPipe:
+			c := newCountStage(st, pipe.By, cols, p.Location)
+			st, cols = c, c.columns
+		case *FieldsPipe:
+			f := newFieldsStage(st, pipe.Fields, cols, p.Location)
+			st, cols = f, f.columns
+		case *ContextPipe:
+			st = newContextStage(st, src, pipe.N)
+		default:
+			return nil, fmt.Errorf("query: BUG: unknown pipe %T", pipe)
+		}
+	}
+	return st, nil
+}
