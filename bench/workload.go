@@ -29,7 +29,7 @@ var (
 	hosts      = []string{"api.internal", "db-primary.internal", "cache-01.internal", "s3.amazonaws.com", "mq.internal", "search-02.internal"}
 	verbs      = []string{"GET", "POST", "PUT", "DELETE"}
 	paths      = []string{"/api/v1/users", "/api/v1/orders", "/api/v2/invoices", "/healthz", "/api/v1/items", "/internal/metrics"}
-	padWords   = []string{"stage", "step", "phase", "region=cn-north-1", "shard", "partition", "checkpoint", "offset", "window", "retry=0", "mode=batch", "source=kafka", "sink=warehouse"}
+	padWords   = []string{"stage", "step", "phase", "region", "shard", "partition", "checkpoint", "offset", "window", "retry", "mode", "source", "sink"}
 )
 
 type run struct {

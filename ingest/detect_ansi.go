@@ -6,7 +6,8 @@ package ingest
 // level; the stored message keeps them.
 //
 // It removes CSI sequences (ESC [ parameters intermediates final), OSC
-// sequences (ESC ] … BEL or ESC \) and two-byte escapes (ESC and one byte).
+// sequences (ESC ] … BEL or ESC \) and other escapes (ESC, intermediate
+// bytes, one final byte).
 func stripANSI(dst, src []byte) []byte {
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -42,7 +43,10 @@ func stripANSI(dst, src []byte) []byte {
 				i++
 			}
 		default:
-			i++
+			for i < len(src) && src[i] >= 0x20 && src[i] <= 0x2f {
+				i++ // intermediate bytes, as in ESC ( B
+			}
+			i++ // final byte
 		}
 	}
 	return dst

@@ -115,25 +115,17 @@ func levelBare(s []byte) (engine.Level, bool) {
 // the first such word counts. It is only tried after a timestamp: in other
 // lines it would find too many shouted words.
 func levelInline(s []byte) (engine.Level, bool) {
-	w := s
-	if len(w) > inlineWindow {
-		w = w[:inlineWindow]
-	}
-	for off := 0; ; {
-		i := bytes.IndexByte(w[off:], ' ')
-		if i < 0 {
-			return engine.NoLevel, false
-		}
-		start := off + i + 1
-		off = start
-		if start >= len(w) || !isUpper(s[start]) {
+	end := min(len(s), inlineWindow)
+	for i := 0; i+1 < end; i++ {
+		if s[i] != ' ' || !isUpper(s[i+1]) {
 			continue
 		}
-		word := leadingWord(s[start:])
-		if start+len(word) < len(s) && s[start+len(word)] == ' ' {
+		word := leadingWord(s[i+1:])
+		if after := i + 1 + len(word); after < len(s) && s[after] == ' ' {
 			if lvl, ok := wordLevel(word, false); ok {
 				return lvl, true
 			}
 		}
 	}
+	return engine.NoLevel, false
 }

@@ -35,7 +35,6 @@ type Reader struct {
 	lastTime int64 // time of the previous line with one, or the ingest time
 
 	text   textDetector
-	json   jsonParser
 	logfmt logfmtParser
 	rec    record
 	arena  arena

@@ -1,0 +1,334 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/ingest"
+)
+
+const ingestUsage = `usage: logdb ingest [--dir DIR] [--job JOB] [--attempt N] [--format F]
+                    [--max-line-bytes N] [--tz ZONE] [FILE... | -]
+
+Appends the lines of each FILE (or of standard input, "-" or no FILE) to a
+run, numbering them from the run's next line. Text lines are stored exactly
+as written (a trailing \r dropped); a time and level at the start of a line
+(RFC 3339, GitHub Actions, syslog, klog, log4j, [INFO] …) are detected.
+JSON and logfmt lines map time/ts/@timestamp, level/severity, msg/message,
+job and attempt onto the line and keep every other key as a label.
+
+A bad line (invalid JSON, longer than the limit) is reported with its file
+and line number and skipped; every good line is stored. The exit status is
+1 if any line was rejected. When ingest returns, the lines are durable,
+sealed into blocks and in the full-text index.
+
+Flags:
+  --job JOB            run for lines that name none (default: the file's
+                       base name without extension; "stdin" for standard input)
+  --attempt N          attempt for lines that name none (default 0)
+  --format F           auto (default), json, logfmt or text; auto decides
+                       per file from its first non-blank line
+  --max-line-bytes N   longest line accepted (default 4194304)
+  --tz ZONE            zone of timestamps without one (default local)
+
+Examples:
+  logdb ingest --job build build.log
+  kubectl logs pod/x | logdb ingest --job pod-x -
+  logdb ingest --format json events.jsonl
+`
+
+func init() {
+	register(&command{name: "ingest", summary: "append the lines of log files to runs", usage: ingestUsage, run: runIngest})
+}
+
+// ingestBatch is how many lines go into one Append.
+const ingestBatch = 8192
+
+func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet("ingest", g)
+	var (
+		job      = fs.String("job", "", "")
+		attempt  = fs.Int("attempt", 0, "")
+		format   = fs.String("format", "auto", "")
+		maxLine  = fs.Int("max-line-bytes", ingest.DefaultMaxLineBytes, "")
+		tz       = fs.String("tz", "", "")
+		progress = fs.Bool("progress", true, "")
+	)
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	f, err := ingest.ParseFormat(*format)
+	if err != nil {
+		return usagef("unknown format %q (want auto, json, logfmt or text)", *format)
+	}
+	loc := time.Local
+	if *tz != "" {
+		if loc, err = loadZone(*tz); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	opts := ingest.Options{Format: f, Attempt: *attempt, MaxLineBytes: *maxLine, Location: loc}
+	if err := opts.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	// Open every file first, so that a typo fails before anything is stored.
+	inputs := make([]*input, 0, len(files))
+	defer func() {
+		for _, in := range inputs {
+			in.close()
+		}
+	}()
+	for _, name := range files {
+		in, err := openInput(m, name)
+		if err != nil {
+			return err
+		}
+		inputs = append(inputs, in)
+	}
+
+	db, err := openDB(g, true, &engine.Options{MaxLineBytes: *maxLine})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	st := &ingestStats{start: time.Now(), runs: map[runKey]bool{}}
+	if *progress {
+		if f, ok := m.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			stop := st.showProgress(f, inputs)
+			defer stop()
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []engine.Entry, 2)
+	var appendErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		// Appending runs beside parsing, so the two use both cores.
+		defer wg.Done()
+		for b := range batches {
+			if appendErr != nil {
+				continue
+			}
+			if _, err := db.Append(ctx, b...); err != nil {
+				appendErr = err
+				cancel()
+				continue
+			}
+			st.stored.Add(int64(len(b)))
+		}
+	}()
+	readErr := func() error {
+		defer close(batches)
+		for _, in := range inputs {
+			o := opts
+			o.Job = *job
+			if o.Job == "" {
+				o.Job = in.defaultJob
+			}
+			if err := st.readInput(ctx, m, in, o, batches); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	wg.Wait()
+	if appendErr != nil {
+		return appendErr
+	}
+	if readErr != nil {
+		return readErr
+	}
+	stored := time.Since(st.start)
+	st.finish()
+	if err := db.Flush(ctx); err != nil {
+		return err
+	}
+	total := time.Since(st.start)
+	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s; durable after %v)",
+		st.stored.Load(), len(st.runs), total.Round(time.Millisecond), float64(st.stored.Load())/total.Seconds(), stored.Round(time.Millisecond))
+	if st.rejected > 0 {
+		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", st.rejected)
+		return exitCode(exitError)
+	}
+	fmt.Fprintln(m.Stderr)
+	return nil
+}
+
+// An input is one file, or standard input, with a byte counter for the
+// progress bar.
+type input struct {
+	name       string
+	defaultJob string
+	r          io.Reader
+	size       int64 // 0 if unknown
+	read       atomic.Int64
+	closer     io.Closer
+}
+
+func openInput(m *Main, name string) (*input, error) {
+	if name == "-" {
+		return &input{name: "<stdin>", defaultJob: "stdin", r: m.Stdin}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	in := &input{name: name, r: f, closer: f}
+	if fi, err := f.Stat(); err == nil {
+		if fi.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%s is a directory", name)
+		}
+		in.size = fi.Size()
+	}
+	base := filepath.Base(name)
+	in.defaultJob = strings.TrimSuffix(base, filepath.Ext(base))
+	if in.defaultJob == "" {
+		in.defaultJob = base
+	}
+	return in, nil
+}
+
+func (in *input) Read(p []byte) (int, error) {
+	n, err := in.r.Read(p)
+	in.read.Add(int64(n))
+	return n, err
+}
+
+func (in *input) close() {
+	if in.closer != nil {
+		in.closer.Close()
+	}
+}
+
+type runKey struct {
+	job     string
+	attempt int
+}
+
+type ingestStats struct {
+	start    time.Time
+	stored   atomic.Int64
+	rejected int
+	runs     map[runKey]bool
+
+	mu   sync.Mutex // guards done, for the progress goroutine
+	done bool
+}
+
+// maxReported is how many rejected lines are printed one by one.
+const maxReported = 100
+
+// readInput parses one input and sends its entries in batches.
+func (st *ingestStats) readInput(ctx context.Context, m *Main, in *input, opts ingest.Options, out chan<- []engine.Entry) error {
+	r := ingest.NewReader(in, in.name, opts)
+	batch := make([]engine.Entry, 0, ingestBatch)
+	bytes := 0
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		batch, bytes = make([]engine.Entry, 0, ingestBatch), 0
+		return nil
+	}
+	for {
+		e, err := r.Read()
+		if err == io.EOF {
+			return send()
+		}
+		var le *ingest.LineError
+		if errors.As(err, &le) {
+			st.rejected++
+			if st.rejected <= maxReported {
+				fmt.Fprintf(m.Stderr, "%v\n", le)
+			} else if st.rejected == maxReported+1 {
+				fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+		st.runs[runKey{e.Job, e.Attempt}] = true
+		batch = append(batch, e)
+		bytes += len(e.Message)
+		if len(batch) == ingestBatch || bytes >= 4<<20 {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// showProgress redraws a progress line on a terminal until stop is called.
+func (st *ingestStats) showProgress(f *os.File, inputs []*input) (stop func()) {
+	var total int64
+	for _, in := range inputs {
+		total += in.size
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(f, "\r\033[K")
+				return
+			case <-tick.C:
+			}
+			var read int64
+			for _, in := range inputs {
+				read += in.read.Load()
+			}
+			n := st.stored.Load()
+			rate := float64(n) / time.Since(st.start).Seconds()
+			if total > 0 {
+				fmt.Fprintf(f, "\r\033[K%5.1f%%  %.1f/%.1f MB  %d lines stored  %.0f lines/s", 100*float64(read)/float64(total), float64(read)/1e6, float64(total)/1e6, n, rate)
+			} else {
+				fmt.Fprintf(f, "\r\033[K%.1f MB  %d lines stored  %.0f lines/s", float64(read)/1e6, n, rate)
+			}
+			st.mu.Lock()
+			if st.done {
+				fmt.Fprint(f, "  indexing…")
+			}
+			st.mu.Unlock()
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+func (st *ingestStats) finish() {
+	st.mu.Lock()
+	st.done = true
+	st.mu.Unlock()
+}

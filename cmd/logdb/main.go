@@ -1,0 +1,23 @@
+// Command logdb is the logdb binary: ingest run logs, query and read them.
+// Run "logdb help" for the commands.
+package main
+
+import (
+	"context"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	// Bleve reports harmless races between its own cleanup goroutines
+	// ("got err removing file") on the standard logger; logdb reports its
+	// own errors.
+	log.SetOutput(io.Discard)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// logdbBin is the logdb binary built once for the tests that run it as a
+// user would.
+var logdbBin string
+
+// tempDirs are removed when the tests end.
+var tempDirs []string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "logdb-bin")
+	if err != nil {
+		panic(err)
+	}
+	logdbBin = filepath.Join(dir, "logdb")
+	out, err := exec.Command("go", "build", "-o", logdbBin, ".").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	for _, d := range append(tempDirs, dir) {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// result is what a run of logdb printed and returned.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runBin runs the real binary with args and stdin in the environment given
+// (LOGDB_DIR etc.).
+func runBin(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(logdbBin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// runMain runs the command line in process, through the same code as the
+// binary.
+func runMain(t testing.TB, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code := m.Run(context.Background(), args)
+	return result{out.String(), errb.String(), code}
+}
