@@ -157,25 +157,11 @@ func compileCond(f Filter) (cond, error) {
 	case nil:
 		return condTrue{}, nil
 	case AndFilter:
-		cs := make(condAnd, 0, len(f))
-		for _, c := range f {
-			cc, err := compileCond(c)
-			if err != nil {
-				return nil, err
-			}
-			cs = append(cs, cc)
-		}
-		return cs, nil
+		cs, err := compileConds(f)
+		return condAnd(cs), err
 	case OrFilter:
-		cs := make(condOr, 0, len(f))
-		for _, c := range f {
-			cc, err := compileCond(c)
-			if err != nil {
-				return nil, err
-			}
-			cs = append(cs, cc)
-		}
-		return cs, nil
+		cs, err := compileConds(f)
+		return condOr(cs), err
 	case NotFilter:
 		c, err := compileCond(f.Filter)
 		if err != nil {
@@ -211,6 +197,18 @@ func compileCond(f Filter) (cond, error) {
 		return f, nil
 	}
 	return nil, fmt.Errorf("engine: unknown filter type %T", f)
+}
+
+func compileConds(fs []Filter) ([]cond, error) {
+	cs := make([]cond, 0, len(fs))
+	for _, f := range fs {
+		c, err := compileCond(f)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
 }
 
 type (

@@ -103,13 +103,7 @@ func indexQuery(f Filter) index.Query {
 				qs = append(qs, q)
 			}
 		}
-		switch len(qs) {
-		case 0:
-			return nil
-		case 1:
-			return qs[0]
-		}
-		return qs
+		return andOrNil(qs)
 	case OrFilter:
 		qs := make(index.Or, 0, len(f))
 		for _, c := range f {

@@ -219,6 +219,14 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// noArgs fails for commands that take no positional arguments.
+func noArgs(pos []string) error {
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
 // openDB opens the data directory. Unless create is set, a missing
 // directory is an error rather than a new, empty store.
 func openDB(g *globals, create bool, opts *engine.Options) (*engine.DB, error) {

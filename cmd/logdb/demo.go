@@ -33,8 +33,8 @@ func runDemo(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return err
 	}
 	if *lines < 1000 {
 		return usagef("--lines must be at least 1000")

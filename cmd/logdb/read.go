@@ -56,8 +56,8 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return err
 	}
 	if *job == "" && *cursor == "" {
 		return usagef("--job or --cursor is required")

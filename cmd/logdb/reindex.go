@@ -24,8 +24,8 @@ func runReindex(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return err
 	}
 	db, err := openDB(g, false, nil)
 	if err != nil {

@@ -28,8 +28,8 @@ func runStats(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return err
 	}
 	if *format != "table" && *format != "json" {
 		return usagef("unknown format %q (want table or json)", *format)

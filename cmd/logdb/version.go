@@ -16,8 +16,8 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if len(pos) > 0 {
-				return usagef("unexpected argument %q", pos[0])
+			if err := noArgs(pos); err != nil {
+				return err
 			}
 			v, goVersion := "(devel)", ""
 			if bi, ok := debug.ReadBuildInfo(); ok {
