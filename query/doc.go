@@ -52,7 +52,10 @@
 // Relative times and calendar ranges are resolved once, when the plan is
 // made, against Options.Now in the query's zone: tz= if given, else
 // Options.Location, else time.Local. Weeks start on Monday; since is
-// inclusive, until exclusive; a date alone means its midnight.
+// inclusive, until exclusive; a date alone means its midnight. ParseZone
+// reads zones as tz= does, for flags and settings that take one; the
+// package compiles in the zone database, so IANA names work on machines
+// without one.
 //
 // # Caveats
 //

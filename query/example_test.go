@@ -84,3 +84,21 @@ func ExampleRun() {
 	// {"job":"etl-1","count":1}
 	// {"job":"etl-2","count":1}
 }
+
+func ExampleParseZone() {
+	t := time.Date(2025, 3, 20, 10, 30, 0, 0, time.UTC)
+	for _, s := range []string{"UTC", "+08:00", "-0530", "Asia/Shanghai", "Mars/Olympus"} {
+		loc, err := query.ParseZone(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(t.In(loc).Format(time.RFC3339), loc)
+	}
+	// Output:
+	// 2025-03-20T10:30:00Z UTC
+	// 2025-03-20T18:30:00+08:00 +08:00
+	// 2025-03-20T05:00:00-05:30 -05:30
+	// 2025-03-20T18:30:00+08:00 Asia/Shanghai
+	// unknown time zone "Mars/Olympus" (want UTC, Local, an offset such as +08:00 or a name such as Asia/Shanghai)
+}

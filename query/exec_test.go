@@ -4,19 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/internal/testutil"
 )
 
 // Ensure that *engine.DB satisfies Source.
 var _ Source = (*engine.DB)(nil)
 
-// These tests run the pipe stages over entries from a slice, so that they
-// can check the stages while the engine cannot run queries. The behaviour
-// scripts in testdata/exec run whole queries against a real engine.
+// These tests run the pipe stages against a real engine in t.TempDir(): the
+// engine's results feed the first stage and "| context" reads lines with the
+// engine's ReadLines. Where a test is about one stage's handling of its
+// input (the order of context hits, cancellation), the hits come from a
+// slice of entries that were stored in that engine. The behaviour scripts
+// in testdata/exec run whole queries with Plan.Run.
 
 // sliceIter is an entryIterator over a slice.
 type sliceIter struct {
@@ -49,60 +54,126 @@ func (it *sliceIter) Entry() *engine.Entry { return &it.cur }
 func (it *sliceIter) Err() error           { return it.err }
 func (it *sliceIter) Close() error         { it.closed = true; return it.err }
 
-// fakeSource answers ReadLines from func fields; Query is unused here.
-type fakeSource struct {
-	query     func(ctx context.Context, f engine.Filter, o *engine.QueryOptions) (*engine.Iterator, error)
-	readLines func(ctx context.Context, r engine.ReadRequest) (*engine.Page, error)
+// closeCheck records whether the stages closed their input.
+type closeCheck struct {
+	entryIterator
+	closed bool
 }
 
-var _ Source = (*fakeSource)(nil)
+func (c *closeCheck) Close() error { c.closed = true; return c.entryIterator.Close() }
 
-func (s *fakeSource) Query(ctx context.Context, f engine.Filter, o *engine.QueryOptions) (*engine.Iterator, error) {
-	return s.query(ctx, f, o)
+// countReads is a real engine that counts ReadLines calls.
+type countReads struct {
+	*engine.DB
+	reads int
 }
 
-func (s *fakeSource) ReadLines(ctx context.Context, r engine.ReadRequest) (*engine.Page, error) {
-	return s.readLines(ctx, r)
+func (s *countReads) ReadLines(ctx context.Context, r engine.ReadRequest) (*engine.Page, error) {
+	s.reads++
+	return s.DB.ReadLines(ctx, r)
 }
 
-// runLines serves ReadLines from the given runs, keyed "job/attempt", whose
-// entries are numbered from 1. reads counts the calls.
-func runLines(runs map[string][]engine.Entry, reads *int) *fakeSource {
-	return &fakeSource{readLines: func(ctx context.Context, r engine.ReadRequest) (*engine.Page, error) {
-		*reads++
-		lines, ok := runs[fmt.Sprintf("%s/%d", r.Job, r.Attempt)]
-		if !ok {
-			return nil, fmt.Errorf("read %s/%d: %w", r.Job, r.Attempt, engine.ErrRunNotFound)
-		}
-		p := &engine.Page{Job: r.Job, Attempt: r.Attempt, LineCount: int64(len(lines))}
-		from := max(r.From, 1)
-		for l := from; l <= int64(len(lines)) && len(p.Entries) < r.Count; l++ {
-			p.Entries = append(p.Entries, lines[l-1])
-		}
-		p.IsEnd = len(p.Entries) == 0 || p.Entries[len(p.Entries)-1].Line == int64(len(lines))
-		return p, nil
-	}}
+// failReads is a real engine whose ReadLines fails with err.
+type failReads struct {
+	*engine.DB
+	err error
 }
 
-// mkRun makes a run of n lines with messages "job/attempt line N".
+func (s *failReads) ReadLines(context.Context, engine.ReadRequest) (*engine.Page, error) {
+	return nil, s.err
+}
+
+// failQuery is a real engine whose Query fails with err.
+type failQuery struct {
+	*engine.DB
+	err error
+}
+
+func (s *failQuery) Query(context.Context, engine.Filter, *engine.QueryOptions) (*engine.Iterator, error) {
+	return nil, s.err
+}
+
+var (
+	_ Source = (*countReads)(nil)
+	_ Source = (*failReads)(nil)
+	_ Source = (*failQuery)(nil)
+)
+
+// store appends es to db and returns them as stored, with the line numbers
+// the engine gave them. It fails the test unless those are want.
+func store(t *testing.T, db *engine.DB, es []engine.Entry, want []int64) []engine.Entry {
+	t.Helper()
+	lines, err := db.Append(context.Background(), es...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(lines, want) {
+		t.Fatalf("the engine numbered the lines %v, want %v", lines, want)
+	}
+	out := slices.Clone(es)
+	for i := range out {
+		out[i].Line = lines[i]
+	}
+	return out
+}
+
+// storeRun appends a run made by mkRun and checks that the engine numbered
+// its lines from 1.
+func storeRun(t *testing.T, db *engine.DB, run []engine.Entry) []engine.Entry {
+	t.Helper()
+	want := make([]int64, len(run))
+	for i := range want {
+		want[i] = int64(i + 1)
+	}
+	return store(t, db, run, want)
+}
+
+// mkRun makes a run of n lines with messages "job/attempt line N" and times
+// from t0 on (t0 > 0: Append would replace a time of 0). The engine gives
+// the lines their numbers.
 func mkRun(job string, attempt, n int, t0 int64) []engine.Entry {
 	out := make([]engine.Entry, n)
 	for i := range out {
-		out[i] = engine.Entry{Job: job, Attempt: attempt, Line: int64(i + 1), Time: t0 + int64(i), Level: engine.Info,
+		out[i] = engine.Entry{Job: job, Attempt: attempt, Time: t0 + int64(i), Level: engine.Info,
 			Message: fmt.Sprintf("%s/%d line %d", job, attempt, i+1)}
 	}
 	return out
 }
 
-// runPipes runs the pipes of query src over entries, as Plan.Run would after
-// the engine query, and returns the rows formatted by formatRow.
-func runPipes(t *testing.T, ctx context.Context, src string, entries []engine.Entry, source Source) ([]string, error) {
+// newPlan plans query src for the stage tests.
+func newPlan(t *testing.T, src string) *Plan {
 	t.Helper()
 	p, err := NewPlan(MustParse(src), Options{Now: testNow, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := &sliceIter{entries: entries, ctx: ctx}
+	return p
+}
+
+// runQuery runs query src against db as Plan.Run does, and returns the rows
+// formatted by formatRow. The engine gets the plan's order but not its
+// limit, so that the limit and offset stages do all the work under test.
+func runQuery(t *testing.T, ctx context.Context, src string, db *engine.DB) ([]string, error) {
+	t.Helper()
+	p := newPlan(t, src)
+	it, err := db.Query(ctx, p.Filter, &engine.QueryOptions{Desc: p.QueryOptions.Desc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runStages(t, ctx, src, p, it, db)
+}
+
+// runPipes runs the pipes of query src over entries, as Plan.Run would over
+// the engine's results, with source for "| context", and returns the rows
+// formatted by formatRow.
+func runPipes(t *testing.T, ctx context.Context, src string, entries []engine.Entry, source Source) ([]string, error) {
+	t.Helper()
+	return runStages(t, ctx, src, newPlan(t, src), &sliceIter{entries: entries, ctx: ctx}, source)
+}
+
+func runStages(t *testing.T, ctx context.Context, src string, p *Plan, in entryIterator, source Source) ([]string, error) {
+	t.Helper()
+	it := &closeCheck{entryIterator: in}
 	st, err := p.stages(newSourceStage(it), source)
 	if err != nil {
 		t.Fatal(err)
@@ -164,27 +235,38 @@ func checkRows(t *testing.T, src string, got []string, want ...string) {
 	}
 }
 
-// entries for the pipe tests, in the engine's order.
-func pipeEntries() []engine.Entry {
-	mk := func(job string, line int64, tm int64, lv engine.Level, app, msg string) engine.Entry {
+// pipeDB returns an engine holding the entries of the pipe tests. The
+// engine's order, (time, job, attempt, line), is the order of appending:
+//
+//	b/0:1 t=10 Info  app=x one
+//	a/0:1 t=20 Error app=y two
+//	b/0:2 t=20 Warn        three
+//	a/0:2 t=30 Error app=x four
+//	a/0:3 t=40 -     app=y five
+func pipeDB(t *testing.T) *engine.DB {
+	t.Helper()
+	mk := func(job string, tm int64, lv engine.Level, app, msg string) engine.Entry {
 		var ls engine.Labels
 		if app != "" {
 			ls = engine.Labels{{Name: "app", Value: app}}
 		}
-		return engine.Entry{Job: job, Line: line, Time: tm, Level: lv, Message: msg, Labels: ls}
+		return engine.Entry{Job: job, Time: tm, Level: lv, Message: msg, Labels: ls}
 	}
-	return []engine.Entry{
-		mk("b", 1, 10, engine.Info, "x", "one"),
-		mk("a", 1, 20, engine.Error, "y", "two"),
-		mk("b", 2, 20, engine.Warn, "", "three"),
-		mk("a", 2, 30, engine.Error, "x", "four"),
-		mk("a", 3, 40, engine.NoLevel, "y", "five"),
-	}
+	db := testutil.MustOpenDB(t, nil)
+	store(t, db, []engine.Entry{
+		mk("b", 10, engine.Info, "x", "one"),
+		mk("a", 20, engine.Error, "y", "two"),
+		mk("b", 20, engine.Warn, "", "three"),
+		mk("a", 30, engine.Error, "x", "four"),
+		mk("a", 40, engine.NoLevel, "y", "five"),
+	}, []int64{1, 1, 2, 2, 3})
+	return db
 }
 
 // Ensure that limit, offset and head page through the rows.
 func TestStages_LimitOffset(t *testing.T) {
 	ctx := context.Background()
+	db := pipeDB(t)
 	tests := []struct {
 		q    string
 		want []string
@@ -198,7 +280,7 @@ func TestStages_LimitOffset(t *testing.T) {
 		{"| offset 9", nil},
 	}
 	for _, tt := range tests {
-		got, err := runPipes(t, ctx, tt.q, pipeEntries(), nil)
+		got, err := runQuery(t, ctx, tt.q, db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,6 +292,7 @@ func TestStages_LimitOffset(t *testing.T) {
 // in the direction of the first key.
 func TestStages_Sort(t *testing.T) {
 	ctx := context.Background()
+	db := pipeDB(t)
 	tests := []struct {
 		q    string
 		want []string
@@ -226,7 +309,7 @@ func TestStages_Sort(t *testing.T) {
 		{"| fields job, msg | sort by job desc", []string{"job=b msg=one", "job=b msg=three", "job=a msg=two", "job=a msg=four", "job=a msg=five"}},
 	}
 	for _, tt := range tests {
-		got, err := runPipes(t, ctx, tt.q, pipeEntries(), nil)
+		got, err := runQuery(t, ctx, tt.q, db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,6 +321,7 @@ func TestStages_Sort(t *testing.T) {
 // keys ascending, and that fields projects.
 func TestStages_CountFields(t *testing.T) {
 	ctx := context.Background()
+	db := pipeDB(t)
 	tests := []struct {
 		q    string
 		want []string
@@ -255,7 +339,7 @@ func TestStages_CountFields(t *testing.T) {
 		{"| fields app | count by app", []string{"app=x count=2", "app=y count=2", "app= count=1"}},
 	}
 	for _, tt := range tests {
-		got, err := runPipes(t, ctx, tt.q, pipeEntries(), nil)
+		got, err := runQuery(t, ctx, tt.q, db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,9 +351,9 @@ func TestStages_CountFields(t *testing.T) {
 // touching windows like grep -C, and separates groups.
 func TestStages_Context(t *testing.T) {
 	ctx := context.Background()
-	runA := mkRun("a", 0, 20, 100)
-	runB := mkRun("b", 1, 5, 100)
-	runs := map[string][]engine.Entry{"a/0": runA, "b/1": runB}
+	db := testutil.MustOpenDB(t, nil)
+	runA := storeRun(t, db, mkRun("a", 0, 20, 100))
+	runB := storeRun(t, db, mkRun("b", 1, 5, 100))
 	hits := func(es ...engine.Entry) []engine.Entry { return es }
 	tests := []struct {
 		q     string
@@ -317,39 +401,42 @@ func TestStages_Context(t *testing.T) {
 		}, 2},
 	}
 	for _, tt := range tests {
-		reads := 0
-		got, err := runPipes(t, ctx, tt.q, tt.hits, runLines(runs, &reads))
+		src := &countReads{DB: db}
+		got, err := runPipes(t, ctx, tt.q, tt.hits, src)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.q, err)
 		}
 		checkRows(t, tt.q, got, tt.want...)
-		if reads != tt.reads {
-			t.Errorf("%s: %d ReadLines calls, want %d", tt.q, reads, tt.reads)
+		if src.reads != tt.reads {
+			t.Errorf("%s: %d ReadLines calls, want %d", tt.q, src.reads, tt.reads)
 		}
 	}
 }
 
-// Ensure that context reads long groups page by page.
+// Ensure that context reads long groups page by page, across the engine's
+// blocks (1024 lines by default).
 func TestStages_ContextPaging(t *testing.T) {
-	run := mkRun("a", 0, 2500, 0)
-	reads := 0
-	got, err := runPipes(t, context.Background(), "| context 1200", []engine.Entry{run[1250]}, runLines(map[string][]engine.Entry{"a/0": run}, &reads))
+	db := testutil.MustOpenDB(t, nil)
+	run := storeRun(t, db, mkRun("a", 0, 2500, 1))
+	src := &countReads{DB: db}
+	got, err := runPipes(t, context.Background(), "| context 1200", []engine.Entry{run[1250]}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2401 || got[0] != "a/0-51 Info a/0 line 51" || got[1200] != "a/0:1251 Info a/0 line 1251" || got[2400] != "a/0-2451 Info a/0 line 2451" {
 		t.Errorf("got %d rows: %q … %q", len(got), got[0], got[len(got)-1])
 	}
-	if reads != 3 {
-		t.Errorf("%d reads, want 3", reads)
+	if src.reads != 3 {
+		t.Errorf("%d reads, want 3", src.reads)
 	}
 }
 
 // Ensure that a ReadLines error stops the rows with that error.
 func TestStages_ContextError(t *testing.T) {
 	boom := errors.New("boom")
-	src := &fakeSource{readLines: func(context.Context, engine.ReadRequest) (*engine.Page, error) { return nil, boom }}
-	_, err := runPipes(t, context.Background(), "| context 1", mkRun("a", 0, 3, 0), src)
+	db := testutil.MustOpenDB(t, nil)
+	run := storeRun(t, db, mkRun("a", 0, 3, 1))
+	_, err := runPipes(t, context.Background(), "| context 1", run, &failReads{DB: db, err: boom})
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v, want boom", err)
 	}
@@ -358,13 +445,13 @@ func TestStages_ContextError(t *testing.T) {
 // Ensure that cancelling the context stops a sort or count while it reads
 // its input, and stops Rows.Next.
 func TestStages_Cancel(t *testing.T) {
-	entries := mkRun("a", 0, 10000, 0)
+	db := testutil.MustOpenDB(t, nil)
+	entries := storeRun(t, db, mkRun("a", 0, 10000, 1))
 	for _, q := range []string{"| sort by msg", "| count by msg", "| offset 9999", "", "| context 1"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		p, _ := NewPlan(MustParse(q), Options{})
 		it := &cancelIter{sliceIter: sliceIter{entries: entries}, cancel: cancel, after: 500}
-		reads := 0
-		st, _ := p.stages(newSourceStage(it), runLines(map[string][]engine.Entry{"a/0": entries}, &reads))
+		st, _ := p.stages(newSourceStage(it), db)
 		rows := &Rows{ctx: ctx, st: st}
 		n := 0
 		for rows.Next() {
@@ -399,7 +486,7 @@ func (it *cancelIter) Next() bool {
 
 // Ensure that Close stops the rows and is idempotent.
 func TestRows_Close(t *testing.T) {
-	it := &sliceIter{entries: mkRun("a", 0, 10, 0)}
+	it := &sliceIter{entries: mkRun("a", 0, 10, 1)}
 	rows := &Rows{ctx: context.Background(), st: newSourceStage(it)}
 	if !rows.Next() {
 		t.Fatal("no first row")
@@ -421,7 +508,7 @@ func TestRows_Close(t *testing.T) {
 // Ensure that Run reports a failing engine query.
 func TestRun_QueryError(t *testing.T) {
 	boom := errors.New("boom")
-	src := &fakeSource{query: func(context.Context, engine.Filter, *engine.QueryOptions) (*engine.Iterator, error) { return nil, boom }}
+	src := &failQuery{DB: testutil.MustOpenDB(t, nil), err: boom}
 	if _, err := Run(context.Background(), src, MustParse("x"), Options{}); !errors.Is(err, boom) {
 		t.Errorf("err = %v, want boom", err)
 	}

@@ -30,8 +30,12 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		q, err := Parse(src)
 		if err != nil {
-			if _, ok := err.(*ParseError); !ok {
+			perr, ok := err.(*ParseError)
+			if !ok {
 				t.Fatalf("Parse(%q) returned %T, want *ParseError: %v", src, err, err)
+			}
+			if leaksGrammar(perr.Msg) {
+				t.Fatalf("Parse(%q) error %q names the grammar's structs", src, perr.Msg)
 			}
 			_ = err.Error()
 			return

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -44,17 +45,33 @@ func MustParse(src string) *Query {
 }
 
 // syntaxError turns a participle error into a *ParseError with a message for
-// people rather than one naming grammar rules.
+// people rather than one naming grammar rules: participle's messages name
+// the structs of grammar.go ("expected OrCST \")\""), which mean nothing to
+// someone typing a query.
 func syntaxError(src string, err error) error {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return &ParseError{Pos: Position{Line: 1, Column: 1}, Msg: err.Error(), Query: src}
 	}
-	msg := perr.Message()
-	var ute *participle.UnexpectedTokenError
-	if errors.As(err, &ute) {
+	var (
+		lerr *lexError
+		ute  *participle.UnexpectedTokenError
+		msg  string
+	)
+	switch {
+	case errors.As(err, &lerr):
+		msg = lerr.msg
+	case errors.As(err, &ute):
 		msg = "unexpected " + describeToken(ute.Unexpected)
-		switch exp := expectation(perr.Message()); {
+		item := expectedItem(perr.Message())
+		exp := describeItem(item)
+		if item == "UnaryCST" && endsTerm(tokenBefore(src, ute.Unexpected.Pos.Offset)) {
+			// After a term participle names the term that could be ANDed
+			// to it; that it failed means a "(" is open, and ")" would do
+			// as well: "(a b" lacks a ")".
+			exp += ` or ")"`
+		}
+		switch {
 		case exp != "":
 			msg += ", want " + exp
 		case ute.Unexpected.Type == tokRParen:
@@ -62,8 +79,27 @@ func syntaxError(src string, err error) error {
 		default:
 			msg += `, want "|" or the end of the query`
 		}
+	case strings.HasPrefix(perr.Message(), "too many iterations of "):
+		// A repetition of the grammar ran past participle.MaxIterations.
+		msg = fmt.Sprintf("query too long (more than %d %s in a row)", participle.MaxIterations, tooManyWhat(perr.Message()))
+	default:
+		// Other participle errors come from grammar features this grammar
+		// does not use ("sub-expression … must match at least once"); they
+		// would name grammar structs.
+		msg = "syntax error"
 	}
 	return &ParseError{Pos: position(perr.Position()), Msg: msg, Query: src}
+}
+
+// tooManyWhat says what a "too many iterations of …" message counts.
+func tooManyWhat(msg string) string {
+	switch {
+	case strings.Contains(msg, "PipeCST"):
+		return "pipes"
+	case strings.Contains(msg, "NameCST"), strings.Contains(msg, "SortKeyCST"):
+		return "names"
+	}
+	return "terms"
 }
 
 // describeToken names a token in an error message.
@@ -77,28 +113,164 @@ func describeToken(t lexer.Token) string {
 	return fmt.Sprintf("%q", t.Value)
 }
 
-// expectation translates participle's "(expected X)" into words.
-func expectation(msg string) string {
+// pipeNames lists the pipes for error messages.
+const pipeNames = "sort, limit, head, offset, count, fields or context"
+
+// expectedItems says in words what each item of the grammar that participle
+// may name after "expected" stands for: the structs of grammar.go and the
+// token types of lexer.go, as participle prints them in its EBNF. Every
+// struct and token type has an entry (TestExpectation_AllItems checks), so
+// that a change to the grammar cannot leak a struct name into a message.
+var expectedItems = map[string]string{
+	"QueryCST":   "a search term or a pipe",
+	"OrCST":      "a search term",
+	"AndCST":     "a search term",
+	"UnaryCST":   "a search term",
+	"NotCST":     "a search term",
+	"PrimaryCST": "a search term",
+	"CompareCST": "a search term",
+	"PipeCST":    "a pipe (" + pipeNames + ")",
+	"SortCST":    "a pipe (" + pipeNames + ")",
+	"LimitCST":   "a pipe (" + pipeNames + ")",
+	"OffsetCST":  "a pipe (" + pipeNames + ")",
+	"CountCST":   "a pipe (" + pipeNames + ")",
+	"FieldsCST":  "a pipe (" + pipeNames + ")",
+	"ContextCST": "a pipe (" + pipeNames + ")",
+	"BadPipeCST": "a pipe (" + pipeNames + ")",
+	"SortKeyCST": "a field to sort by",
+	// Names follow only "count by" and the commas of count and fields:
+	// limit, offset and context with a bad argument are bad pipes.
+	"NameCST":   "a field name",
+	"<eof>":     "the end of the query",
+	"<keyword>": "AND, OR or NOT",
+	"<minus>":   `"-"`,
+	"<lparen>":  `"("`,
+	"<rparen>":  `")"`,
+	"<pipe>":    `"|"`,
+	"<comma>":   `","`,
+	"<word>":    "a word",
+	"<string>":  "a quoted string",
+	"<regex>":   "a regular expression",
+	"<field>":   "a field name",
+	"<op>":      "an operator (=, !=, <, <=, >, >=)",
+	"<value>":   "a value",
+}
+
+// expectedItem returns the first item of X in participle's "(expected X)",
+// or "" if msg has none. X is the EBNF of the rest of the rule that failed,
+// such as `OrCST ")"` after "(": only its first item is wanted where the
+// error is.
+func expectedItem(msg string) string {
 	i := strings.LastIndex(msg, "(expected ")
 	if i < 0 || !strings.HasSuffix(msg, ")") {
 		return ""
 	}
-	exp := msg[i+len("(expected ") : len(msg)-1]
-	switch exp {
-	case "OrCST", "AndCST", "UnaryCST", "PrimaryCST":
-		return "a search term"
-	case `")"`:
-		return `")"`
-	case "NameCST", "<word>":
-		return "a name or number"
-	case `NameCST ("," NameCST)*`:
-		return "a field name"
-	case "SortKeyCST":
-		return "a field to sort by"
-	case `"by"`:
-		return `"by"`
+	return firstItem(msg[i+len("(expected ") : len(msg)-1])
+}
+
+// tokenBefore returns the type of the last token of src that starts before
+// offset off, or tokEOF if there is none.
+func tokenBefore(src string, off int) lexer.TokenType {
+	toks, err := parser.Lex("", strings.NewReader(src))
+	if err != nil {
+		return tokEOF
 	}
-	return strings.NewReplacer("CST", "", "<", "", ">", "").Replace(exp)
+	typ := tokEOF
+	for _, t := range toks {
+		if t.Pos.Offset >= off || t.EOF() {
+			break
+		}
+		typ = t.Type
+	}
+	return typ
+}
+
+// endsTerm reports whether a token of type t can end a search term.
+func endsTerm(t lexer.TokenType) bool {
+	switch t {
+	case tokWord, tokString, tokRegex, tokValue, tokRParen:
+		return true
+	}
+	return false
+}
+
+// firstItem returns the first item of a sequence in participle's EBNF: a
+// name, a <token>, a "literal", or a group in parentheses with its suffix.
+func firstItem(ebnf string) string {
+	depth, quoted := 0, false
+	for i := 0; i < len(ebnf); i++ {
+		switch c := ebnf[i]; {
+		case quoted && c == '\\':
+			i++
+		case quoted:
+			quoted = c != '"'
+		case c == '"':
+			quoted = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ' ' && depth == 0:
+			return ebnf[:i]
+		}
+	}
+	return ebnf
+}
+
+// describeItem puts one item of participle's EBNF in words, or returns ""
+// if it cannot.
+// A required group such as ("asc" | "desc") is described by its
+// alternatives; optional ones (?, *) never fail, so participle never names
+// them as expected.
+func describeItem(item string) string {
+	if d, ok := expectedItems[item]; ok {
+		return d
+	}
+	if strings.HasPrefix(item, `"`) {
+		return item // a literal such as ")" or "by", as the user types it
+	}
+	group, ok := strings.CutPrefix(strings.TrimSuffix(item, "+"), "(")
+	if !ok || !strings.HasSuffix(group, ")") {
+		return ""
+	}
+	var alts []string
+	for _, alt := range splitAlternatives(group[:len(group)-1]) {
+		d := describeItem(firstItem(alt))
+		if d == "" {
+			return ""
+		}
+		if !slices.Contains(alts, d) {
+			alts = append(alts, d)
+		}
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return strings.Join(alts[:len(alts)-1], ", ") + " or " + alts[len(alts)-1]
+}
+
+// splitAlternatives splits participle's EBNF at the top-level " | ".
+func splitAlternatives(ebnf string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(ebnf); i++ {
+		switch c := ebnf[i]; {
+		case quoted && c == '\\':
+			i++
+		case quoted:
+			quoted = c != '"'
+		case c == '"':
+			quoted = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			out = append(out, strings.TrimSpace(ebnf[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, strings.TrimSpace(ebnf[start:]))
 }
 
 func position(p lexer.Position) Position {
@@ -213,7 +385,7 @@ func (p *lowering) pipe(c *pipeCST) Pipe {
 	if usage, ok := pipeUsage[b.Name]; ok {
 		p.errorf(b.Pos, "bad %s pipe; usage: %s", b.Name, usage)
 	} else {
-		p.errorf(b.Pos, "unknown pipe %q (want sort, limit, head, offset, count, fields or context)", b.Name)
+		p.errorf(b.Pos, "unknown pipe %q (want %s)", b.Name, pipeNames)
 	}
 	return nil
 }
@@ -339,7 +511,7 @@ func (v *validator) compare(e *CompareExpr, top bool) {
 			return
 		}
 		v.tz = e
-		_, err = parseTZ(e.Value)
+		_, err = ParseZone(e.Value)
 	default: // job and labels
 		if e.Op != engine.Eq && e.Op != engine.Ne {
 			v.errorf(e.Pos, "%s compares with = and != only, not %s (quote the term to search for it as text)", e.Field, e.Op)

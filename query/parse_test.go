@@ -4,13 +4,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/alecthomas/participle/v2"
 	"github.com/logdb/logdb/engine"
 )
 
@@ -108,6 +112,24 @@ func TestParse_Errors(t *testing.T) {
 		{"a)", "1:2", `unexpected "\)" with no "\(" to close`},
 		{"()", "1:2", `unexpected "\)"`},
 		{"NOT", "1:4", `unexpected end of query`},
+		// What participle expects is put in words, never in the names of
+		// grammar.go's structs ("want Or \")\"", "want Pipe").
+		{"nonexistent(", "1:13", `^unexpected end of query, want a search term$`},
+		{"(", "1:2", `^unexpected end of query, want a search term$`},
+		{"a OR (", "1:7", `^unexpected end of query, want a search term$`},
+		{"( )", "1:3", `^unexpected "\)", want a search term$`},
+		{"a ( | x", "1:5", `^unexpected "\|", want a search term$`},
+		{"(a", "1:3", `^unexpected end of query, want a search term or "\)"$`},
+		{"(a | b", "1:4", `^unexpected "\|", want a search term or "\)"$`},
+		{"(a b | c", "1:6", `^unexpected "\|", want "\)"$`},
+		{"(a AND", "1:7", `^unexpected end of query, want a search term$`},
+		{"NOT )", "1:5", `^unexpected "\)", want a search term$`},
+		{"x |", "1:4", `^unexpected end of query, want a pipe \(sort, limit, head, offset, count, fields or context\)$`},
+		{"| |", "1:3", `^unexpected "\|", want a pipe \(sort, limit, head, offset, count, fields or context\)$`},
+		{"x | ,", "1:5", `^unexpected ",", want a pipe \(`},
+		{"x | (", "1:5", `^unexpected "\(", want a pipe \(`},
+		{"x | sort by a,", "1:15", `^unexpected end of query, want a field to sort by$`},
+		{"x | fields a,", "1:14", `^unexpected end of query, want a field name$`},
 		{`"abc`, "1:1", `unterminated quoted string`},
 		{`a "b\"`, "1:3", `unterminated quoted string`},
 		{"app= x", "1:5", `missing value after app=`},
@@ -138,7 +160,8 @@ func TestParse_Errors(t *testing.T) {
 		{"x | sort time", "1:5", `bad sort pipe; usage: sort by FIELD \[asc\|desc\], …`},
 		{"x | sort by", "1:5", `bad sort pipe`},
 		{"x | count by", "1:13", `unexpected end of query, want a field name`},
-		{"x | count by a,", "1:16", `unexpected end of query, want a name or number`},
+		{"x | count by a,", "1:16", `^unexpected end of query, want a field name$`},
+		{"x | count by ,", "1:14", `^unexpected ",", want a field name$`},
 		{"x | limit 1 2", "1:13", `unexpected "2", want "\|" or the end of the query`},
 		{"x | limit (", "1:5", `bad limit pipe`},
 		{"x | count | sort by level", "1:21", `unknown column "level" \(the rows here have count\)`},
@@ -163,6 +186,93 @@ func TestParse_Errors(t *testing.T) {
 		}
 		if perr.Query != tt.in {
 			t.Errorf("Parse(%q) error has Query %q", tt.in, perr.Query)
+		}
+		if leaksGrammar(perr.Msg) {
+			t.Errorf("Parse(%q) error %q names the grammar's structs", tt.in, perr.Msg)
+		}
+	}
+}
+
+// grammarNames matches the names of grammar.go's structs as participle
+// prints them (OrCST), also without the suffix (Or), and token types (<word>).
+var grammarNames = sync.OnceValue(func() *regexp.Regexp {
+	names := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\b([A-Z]\w*)CST\b`).FindAllStringSubmatch(Grammar(), -1) {
+		names[m[1]] = true
+	}
+	alts := slices.Sorted(maps.Keys(names))
+	return regexp.MustCompile(`\b(` + strings.Join(alts, "|") + `)(CST)?\b|<[a-z]+>`)
+})
+
+// leaksGrammar reports whether what an error message wants (after "want ")
+// names a struct or token type of the grammar.
+func leaksGrammar(msg string) bool {
+	_, want, ok := strings.Cut(msg, "want ")
+	return ok && grammarNames().MatchString(want)
+}
+
+// Ensure that every struct and token type participle can name as expected
+// is put in words.
+func TestExpectation_AllItems(t *testing.T) {
+	items := regexp.MustCompile(`\b[A-Z]\w*CST\b|<[a-z]+>`).FindAllString(Grammar(), -1)
+	for name := range symbols {
+		items = append(items, "<"+strings.ToLower(name)+">")
+	}
+	for _, item := range items {
+		d := expectedItems[item]
+		if d == "" || grammarNames().MatchString(d) {
+			t.Errorf("grammar item %s is described as %q; add it to expectedItems", item, d)
+		}
+	}
+}
+
+// Ensure that describeItem puts groups of alternatives in words and says
+// nothing rather than a name it does not know.
+func TestDescribeItem(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"OrCST", "a search term"},
+		{`")"`, `")"`},
+		{`"by"`, `"by"`},
+		{"<word>", "a word"},
+		{`("asc" | "desc")`, `"asc" or "desc"`},
+		{`("NOT" | "-")`, `"NOT" or "-"`},
+		{`(CompareCST | <string> | <regex> | <word>)`, "a search term, a quoted string, a regular expression or a word"},
+		{`(OrCST | AndCST)`, "a search term"},
+		{`("(" OrCST ")" | <word>)`, `"(" or a word`},
+		{`("," NameCST)+`, `","`},
+		{"FrobCST", ""},
+		{`(<word> | FrobCST)`, ""},
+		{`("a" | "b"`, ""},
+	}
+	for _, tt := range tests {
+		if got := describeItem(firstItem(tt.in)); got != tt.want {
+			t.Errorf("describeItem(firstItem(%q)) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := firstItem(`OrCST ")"`); got != "OrCST" {
+		t.Errorf(`firstItem(OrCST ")") = %q`, got)
+	}
+	if got := firstItem(`("(" OrCST ")") <word>`); got != `("(" OrCST ")")` {
+		t.Errorf("firstItem = %q", got)
+	}
+}
+
+// Ensure that a query longer than participle will repeat a rule says so
+// rather than naming the rule. The limit is lowered for the test; the real
+// one is a million terms.
+func TestParse_TooLong(t *testing.T) {
+	defer func(n int) { participle.MaxIterations = n }(participle.MaxIterations)
+	participle.MaxIterations = 10
+	tests := []struct{ in, msg string }{
+		{strings.Repeat("a ", 12), "query too long (more than 10 terms in a row)"},
+		{"a" + strings.Repeat(" | limit 1", 12), "query too long (more than 10 pipes in a row)"},
+		{"a | count by a" + strings.Repeat(", a", 12), "query too long (more than 10 names in a row)"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		var perr *ParseError
+		if !errors.As(err, &perr) || perr.Msg != tt.msg {
+			t.Errorf("Parse(%q) error = %v, want %q", tt.in, err, tt.msg)
 		}
 	}
 }

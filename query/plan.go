@@ -67,7 +67,7 @@ func NewPlan(q *Query, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	if tz := findTZ(q.Filter); tz != nil {
-		loc, err := parseTZ(tz.Value)
+		loc, err := ParseZone(tz.Value)
 		if err != nil {
 			return nil, err
 		}

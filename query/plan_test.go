@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"testing"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai and friends on machines without a zone database
 
 	"github.com/logdb/logdb/engine"
 )

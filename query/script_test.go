@@ -169,7 +169,7 @@ func scriptOptions(t *testing.T, where string, o Options, args map[string]string
 			}
 			o.Now = now
 		case "tz":
-			loc, err := parseTZ(v)
+			loc, err := ParseZone(v)
 			if err != nil {
 				t.Fatalf("%s: tz: %v", where, err)
 			}

@@ -78,57 +78,6 @@ func parseCount(pipe, v string) (int, error) {
 	return int(n), nil
 }
 
-// parseTZ reads a time zone: UTC (or Z), a fixed offset such as +08:00,
-// +0800 or -5, or an IANA name such as Asia/Shanghai or Local.
-func parseTZ(v string) (*time.Location, error) {
-	switch v {
-	case "UTC", "utc", "Z", "z":
-		return time.UTC, nil
-	}
-	if v != "" && (v[0] == '+' || v[0] == '-') {
-		if loc, ok := parseOffsetZone(v); ok {
-			return loc, nil
-		}
-		return nil, fmt.Errorf("bad time zone offset %q (want ±HH:MM, ±HHMM or ±HH)", v)
-	}
-	if v == "" || strings.Contains(v, "..") {
-		return nil, fmt.Errorf("unknown time zone %q", v)
-	}
-	loc, err := time.LoadLocation(v)
-	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %q (want UTC, an offset such as +08:00 or a name such as Asia/Shanghai)", v)
-	}
-	return loc, nil
-}
-
-// parseOffsetZone reads ±HH:MM, ±HHMM, ±HH or ±H.
-func parseOffsetZone(v string) (*time.Location, bool) {
-	sign := 1
-	if v[0] == '-' {
-		sign = -1
-	}
-	s := v[1:]
-	var hh, mm string
-	switch {
-	case len(s) == 5 && s[2] == ':':
-		hh, mm = s[:2], s[3:]
-	case len(s) == 4:
-		hh, mm = s[:2], s[2:]
-	case len(s) == 1 || len(s) == 2:
-		hh, mm = s, "0"
-	default:
-		return nil, false
-	}
-	h, err1 := strconv.ParseUint(hh, 10, 8)
-	m, err2 := strconv.ParseUint(mm, 10, 8)
-	if err1 != nil || err2 != nil || h > 14 || m > 59 {
-		return nil, false
-	}
-	off := sign * int(h*3600+m*60)
-	name := fmt.Sprintf("%c%02d:%02d", "+-"[(1-sign)/2], h, m)
-	return time.FixedZone(name, off), true
-}
-
 // timeKind says how a timeValue is anchored.
 type timeKind uint8
 

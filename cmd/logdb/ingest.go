@@ -16,6 +16,7 @@ import (
 
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/ingest"
+	"github.com/logdb/logdb/query"
 )
 
 const ingestUsage = `usage: logdb ingest [--dir DIR] [--job JOB] [--attempt N] [--format F]
@@ -75,7 +76,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	loc := time.Local
 	if *tz != "" {
-		if loc, err = loadZone(*tz); err != nil {
+		if loc, err = query.ParseZone(*tz); err != nil {
 			return usagef("%v", err)
 		}
 	}

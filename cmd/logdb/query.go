@@ -71,7 +71,7 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	opts := query.Options{Location: time.Local}
 	if *tz != "" {
-		if opts.Location, err = loadZone(*tz); err != nil {
+		if opts.Location, err = query.ParseZone(*tz); err != nil {
 			return usagef("%v", err)
 		}
 	}
@@ -104,25 +104,4 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	return rows.Err()
-}
-
-// loadZone reads a zone name (Asia/Shanghai, UTC, Local) or a fixed offset
-// (+08:00, -0500).
-func loadZone(s string) (*time.Location, error) {
-	if s == "Local" || s == "local" {
-		return time.Local, nil
-	}
-	if len(s) >= 3 && (s[0] == '+' || s[0] == '-') {
-		for _, layout := range []string{"-07:00", "-0700", "-07"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				_, off := t.Zone()
-				return time.FixedZone(s, off), nil
-			}
-		}
-	}
-	loc, err := time.LoadLocation(s)
-	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %q", s)
-	}
-	return loc, nil
 }
