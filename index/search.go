@@ -55,7 +55,9 @@ func (q Glob) bleveQuery() query.Query {
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
 	}
-	r := bleve.NewRegexpQuery(strings.Join(parts, ".*"))
+	// (?s): "." must match a newline too; job names and label values may
+	// hold any byte.
+	r := bleve.NewRegexpQuery("(?s)" + strings.Join(parts, ".*"))
 	r.SetField(q.Field)
 	return r
 }

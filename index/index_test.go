@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func mustOpen(t *testing.T, dir string) *Index {
+	t.Helper()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func search(t *testing.T, ix *Index, q Query) string {
+	t.Helper()
+	ids, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
+}
+
+const sec = int64(1e9)
+
+// Ensure that every query type finds exactly the documents that hold its
+// terms, and that the watermark and generation survive a reopen.
+func TestIndex_Search(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix := mustOpen(t, dir)
+	docs := []Doc{
+		{ID: "a", Terms: []string{"timeout", "conn", "reset"}, Levels: []string{"Error"}, Job: "build", Labels: map[string][]string{"env": {"prod"}}, MinTime: 10 * sec, MaxTime: 20*sec + 1},
+		{ID: "b", Terms: []string{"timeouts", "ok"}, Levels: []string{"Info", "Warn"}, Job: "etl-orders", Labels: map[string][]string{"env": {"dev", "prod west"}}, MinTime: 30 * sec, MaxTime: 40 * sec},
+		{ID: "c", Terms: []string{"done"}, Levels: []string{"Info"}, Job: "etl-users\nx", MinTime: 50 * sec, MaxTime: 60 * sec},
+	}
+	if err := ix.Apply(docs, nil, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    Query
+		want string
+	}{
+		{Term{FieldTerms, "timeout"}, "a"},
+		{Prefix{FieldTerms, "timeout"}, "a,b"},
+		{Term{FieldLevels, "Info"}, "b,c"},
+		{Glob{FieldJob, "etl-*"}, "b,c"},
+		{Term{FieldJob, "etl-users\nx"}, "c"},
+		{Term{LabelField("env"), "prod west"}, "b"},
+		{Glob{LabelField("env"), "p*"}, "a,b"},
+		{TimeOverlap{Since: 20*sec + 500}, "a,b,c"},
+		{TimeOverlap{Since: 21 * sec}, "a,b,c"}, // rounded outwards: a ends at 21s
+		{TimeOverlap{Since: 22 * sec, Until: 30 * sec}, "b"},
+		{TimeOverlap{Until: 10 * sec}, "a"},
+		{And{Term{FieldLevels, "Info"}, Term{FieldTerms, "ok"}}, "b"},
+		{Or{Term{FieldTerms, "done"}, Term{FieldTerms, "reset"}}, "a,c"},
+		{Or{}, ""},
+		{All{}, "a,b,c"},
+	} {
+		if got := search(t, ix, tc.q); got != tc.want {
+			t.Errorf("Search(%#v) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+	if err := ix.Apply([]Doc{{ID: "a", Terms: []string{"other"}}}, []string{"b"}, 9); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.SetGeneration(42); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(t, ix, Term{FieldTerms, "timeout"}); got != "" {
+		t.Errorf("replaced document still found: %q", got)
+	}
+	ix.Close()
+	ix = mustOpen(t, dir)
+	if w, err := ix.Watermark(); err != nil || w != 9 {
+		t.Errorf("Watermark = %d, %v; want 9", w, err)
+	}
+	if g, err := ix.Generation(); err != nil || g != 42 {
+		t.Errorf("Generation = %d, %v; want 42", g, err)
+	}
+	if got := search(t, ix, All{}); got != "a,c" {
+		t.Errorf("after reopen: %q", got)
+	}
+}
+
+// Ensure that an index written with another layout is refused with
+// ErrVersion, and that operations on a closed index fail with ErrClosed.
+func TestIndex_VersionAndClosed(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bi.SetInternal(keyLayout, []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := ix.Search(context.Background(), All{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Search after Close: %v", err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrVersion) {
+		t.Fatalf("Open of layout 0: %v, want ErrVersion", err)
+	}
+	if err := Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("Remove left %s", dir)
+	}
+}
