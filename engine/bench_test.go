@@ -77,6 +77,42 @@ func BenchmarkAppend(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
 
+// BenchmarkLoad measures loading the workload until it is durable, sealed
+// and in the full-text index, and reports the bytes on disk per line after
+// the store is closed. One op is one line; run it with -benchtime=1000000x.
+func BenchmarkLoad(b *testing.B) {
+	dir := b.TempDir()
+	db, err := engine.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	bytes := loadWorkload(b, db, b.N)
+	durable := b.Elapsed()
+	if err := db.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	db, err = engine.Open(dir, &engine.Options{NoIndexer: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := db.Stats(context.Background())
+	db.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(bytes / int64(b.N))
+	b.ReportMetric(float64(b.N)/durable.Seconds(), "durable-lines/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "indexed-lines/s")
+	b.ReportMetric(float64(st.DiskBytes)/float64(b.N), "disk-B/line")
+	b.ReportMetric(float64(st.IndexBytes)/float64(b.N), "index-B/line")
+}
+
 var (
 	benchOnce sync.Once
 	benchDB   *engine.DB
