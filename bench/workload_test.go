@@ -46,7 +46,7 @@ func TestWorkload_Shape(t *testing.T) {
 	if p := pct(hits); p < 0.6 || p > 0.8 {
 		t.Errorf("timeout lines = %.2f%%", p)
 	}
-	if minLen < 60 || maxLen > 260 {
+	if minLen < 60 || maxLen > 200 {
 		t.Errorf("message lengths %d…%d", minLen, maxLen)
 	}
 	for job, n := range runs {
