@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
 // Internal keys stored in the Bleve index beside the documents.
@@ -187,4 +189,27 @@ func (ix *Index) SetGeneration(gen uint64) error {
 	var v [8]byte
 	binary.BigEndian.PutUint64(v[:], gen)
 	return ix.bi.SetInternal(keyGeneration, v[:])
+}
+
+// Compact merges the index's segments into one, which makes it smaller and
+// searches faster. It takes time in proportion to the index size; the index
+// stays usable meanwhile.
+func (ix *Index) Compact(ctx context.Context) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("cannot compact index: %w", err)
+	}
+	return nil
 }

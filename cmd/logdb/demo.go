@@ -8,6 +8,7 @@ import (
 
 	"github.com/logdb/logdb/bench"
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/ingest"
 	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
 )
@@ -121,7 +122,7 @@ func loadDemo(m *Main, ctx context.Context, db *engine.DB, lines int) error {
 	fmt.Fprintf(m.Stdout, "Loading %d lines of synthetic run logs…\n", lines)
 	t0 := time.Now()
 	w := bench.Workload{Lines: lines, Seed: 1, Start: t0.Add(-24 * time.Hour), Span: 24 * time.Hour}
-	batch := make([]engine.Entry, 0, ingestBatch)
+	batch := make([]engine.Entry, 0, ingest.LoadBatchLines)
 	var err error
 	runs := map[string]bool{}
 	w.Generate(func(e *engine.Entry) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,9 +51,6 @@ Examples:
 func init() {
 	register(&command{name: "ingest", summary: "append the lines of log files to runs", usage: ingestUsage, run: runIngest})
 }
-
-// ingestBatch is how many lines go into one Append.
-const ingestBatch = 8192
 
 func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet("ingest", g)
@@ -108,54 +104,31 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	defer db.Close()
 
-	st := &ingestStats{start: time.Now(), runs: map[runKey]bool{}}
+	st := &ingestStats{start: time.Now()}
+	loader := &ingest.Loader{DB: db, OnReject: func(le *ingest.LineError) {
+		st.rejected++
+		if st.rejected <= maxReported {
+			fmt.Fprintf(m.Stderr, "%v\n", le)
+		} else if st.rejected == maxReported+1 {
+			fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
+		}
+	}}
+	st.loader = loader
 	if *progress {
 		if f, ok := m.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			stop := st.showProgress(f, inputs)
 			defer stop()
 		}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []engine.Entry, 2)
-	var appendErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		// Appending runs beside parsing, so the two use both cores.
-		defer wg.Done()
-		for b := range batches {
-			if appendErr != nil {
-				continue
-			}
-			if _, err := db.Append(ctx, b...); err != nil {
-				appendErr = err
-				cancel()
-				continue
-			}
-			st.stored.Add(int64(len(b)))
+	for _, in := range inputs {
+		o := opts
+		o.Job = *job
+		if o.Job == "" {
+			o.Job = in.defaultJob
 		}
-	}()
-	readErr := func() error {
-		defer close(batches)
-		for _, in := range inputs {
-			o := opts
-			o.Job = *job
-			if o.Job == "" {
-				o.Job = in.defaultJob
-			}
-			if err := st.readInput(ctx, m, in, o, batches); err != nil {
-				return err
-			}
+		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
 		}
-		return nil
-	}()
-	wg.Wait()
-	if appendErr != nil {
-		return appendErr
-	}
-	if readErr != nil {
-		return readErr
 	}
 	stored := time.Since(st.start)
 	st.finish()
@@ -163,8 +136,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	total := time.Since(st.start)
+	n := loader.Stored()
 	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s; durable after %v)",
-		st.stored.Load(), len(st.runs), total.Round(time.Millisecond), float64(st.stored.Load())/total.Seconds(), stored.Round(time.Millisecond))
+		n, loader.Runs(), total.Round(time.Millisecond), float64(n)/total.Seconds(), stored.Round(time.Millisecond))
 	if st.rejected > 0 {
 		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", st.rejected)
 		return exitCode(exitError)
@@ -220,16 +194,10 @@ func (in *input) close() {
 	}
 }
 
-type runKey struct {
-	job     string
-	attempt int
-}
-
 type ingestStats struct {
 	start    time.Time
-	stored   atomic.Int64
+	loader   *ingest.Loader
 	rejected int
-	runs     map[runKey]bool
 
 	mu   sync.Mutex // guards done, for the progress goroutine
 	done bool
@@ -237,52 +205,6 @@ type ingestStats struct {
 
 // maxReported is how many rejected lines are printed one by one.
 const maxReported = 100
-
-// readInput parses one input and sends its entries in batches.
-func (st *ingestStats) readInput(ctx context.Context, m *Main, in *input, opts ingest.Options, out chan<- []engine.Entry) error {
-	r := ingest.NewReader(in, in.name, opts)
-	batch := make([]engine.Entry, 0, ingestBatch)
-	bytes := 0
-	send := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		batch, bytes = make([]engine.Entry, 0, ingestBatch), 0
-		return nil
-	}
-	for {
-		e, err := r.Read()
-		if err == io.EOF {
-			return send()
-		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			st.rejected++
-			if st.rejected <= maxReported {
-				fmt.Fprintf(m.Stderr, "%v\n", le)
-			} else if st.rejected == maxReported+1 {
-				fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
-			}
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", in.name, err)
-		}
-		st.runs[runKey{e.Job, e.Attempt}] = true
-		batch = append(batch, e)
-		bytes += len(e.Message)
-		if len(batch) == ingestBatch || bytes >= 4<<20 {
-			if err := send(); err != nil {
-				return err
-			}
-		}
-	}
-}
 
 // showProgress redraws a progress line on a terminal until stop is called.
 func (st *ingestStats) showProgress(f *os.File, inputs []*input) (stop func()) {
@@ -308,7 +230,7 @@ func (st *ingestStats) showProgress(f *os.File, inputs []*input) (stop func()) {
 			for _, in := range inputs {
 				read += in.read.Load()
 			}
-			n := st.stored.Load()
+			n := st.loader.Stored()
 			rate := float64(n) / time.Since(st.start).Seconds()
 			if total > 0 {
 				fmt.Fprintf(f, "\r\033[K%5.1f%%  %.1f/%.1f MB  %d lines stored  %.0f lines/s", 100*float64(read)/float64(total), float64(read)/1e6, float64(total)/1e6, n, rate)
