@@ -215,3 +215,30 @@ func BenchmarkQuery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCount measures counting: a word over the whole store, and every
+// line by level.
+func BenchmarkCount(b *testing.B) {
+	db := openBenchDB(b)
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		f    engine.Filter
+	}{
+		{"word", engine.Word("timeout")},
+		{"all_by_level", nil},
+		{"level_job", engine.And(engine.LevelIs(engine.Error), engine.Job(benchJob))},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var n int64
+			for i := 0; i < b.N; i++ {
+				var err error
+				if n, _, err = db.Count(ctx, bc.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n), "hits")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
@@ -21,7 +22,8 @@ type block struct {
 	sets   []Labels // distinct label sets
 	setIdx []uint32 // label set per row; nil when len(sets) <= 1
 	msgOff []uint32 // message i is data[msgOff[i]:msgOff[i+1]]
-	data   string   // the messages, concatenated
+	data   string   // the messages, concatenated; aliases the end of buf
+	buf    []byte   // the decoded payload
 }
 
 const blockVersion = 1
@@ -181,10 +183,53 @@ func appendLabels(b []byte, ls Labels) []byte {
 	return b
 }
 
-// decodeBlock decodes a block value. The returned block does not alias v.
+// decodeBlock decodes a block value. The returned block does not alias v;
+// its messages alias a buffer that is never written again.
 func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
+	b := new(block)
+	if err := c.decodeInto(b, first, v); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// blockPool holds blocks for scans that keep nothing of a block after
+// scanning it (see getPooledBlock); reusing their buffers spares the
+// garbage collector most of a full scan's allocation.
+var blockPool = sync.Pool{New: func() any { return new(block) }}
+
+// decodePooled decodes v into a block from blockPool. The caller must copy
+// out any message it keeps and then call releaseBlock.
+func (c *codec) decodePooled(first int64, v []byte) (*block, error) {
+	b := blockPool.Get().(*block)
+	if err := c.decodeInto(b, first, v); err != nil {
+		releaseBlock(b)
+		return nil, err
+	}
+	return b, nil
+}
+
+func releaseBlock(b *block) {
+	if cap(b.buf) > 4<<20 {
+		return // one huge line; let it go
+	}
+	b.data = ""
+	b.sets = nil
+	blockPool.Put(b)
+}
+
+// grow returns s with length n, reusing its array if it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// decodeInto decodes a block value into b, reusing b's slices.
+func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 	if len(v) < 2 || v[0] != blockVersion {
-		return nil, fmt.Errorf("%w: bad header", errCorrupt)
+		return fmt.Errorf("%w: bad header", errCorrupt)
 	}
 	r := reader{b: v[2:]}
 	n := int(r.uvarint())
@@ -192,26 +237,36 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 	// Every row takes at least 3 payload bytes: a time, a level and a
 	// message length.
 	if r.err != nil || n < 0 || rawLen < 0 || rawLen > maxBlockRaw || n*3 > rawLen {
-		return nil, fmt.Errorf("%w: bad header", errCorrupt)
+		return fmt.Errorf("%w: bad header", errCorrupt)
 	}
 	var p []byte
 	switch v[1] {
 	case codecRaw:
-		p = append([]byte(nil), r.b...)
+		p = append(b.buf[:0], r.b...)
 	case codecZstd:
+		// Slack past rawLen lets the decoder use its fast, unchecked copies.
+		dst := b.buf[:0]
+		if cap(dst) < rawLen+64 {
+			dst = make([]byte, 0, min(rawLen, 1<<20)+64)
+		}
 		var err error
-		p, err = c.dec.DecodeAll(r.b, make([]byte, 0, min(rawLen, 1<<20)))
+		p, err = c.dec.DecodeAll(r.b, dst)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+			return fmt.Errorf("%w: %v", errCorrupt, err)
 		}
 	default:
-		return nil, fmt.Errorf("%w: unknown codec %d", errCorrupt, v[1])
+		return fmt.Errorf("%w: unknown codec %d", errCorrupt, v[1])
 	}
+	b.buf = p
 	if len(p) != rawLen {
-		return nil, fmt.Errorf("%w: payload is %d bytes, want %d", errCorrupt, len(p), rawLen)
+		return fmt.Errorf("%w: payload is %d bytes, want %d", errCorrupt, len(p), rawLen)
 	}
 
-	b := &block{first: first, times: make([]int64, n), levels: make([]Level, n), msgOff: make([]uint32, n+1)}
+	b.first = first
+	b.times = grow(b.times, n)
+	b.levels = grow(b.levels, n)
+	b.msgOff = grow(b.msgOff, n+1)
+	b.msgOff[0] = 0
 	r = reader{b: p}
 	t := int64(0)
 	for i := range b.times {
@@ -220,23 +275,23 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 	}
 	lv := r.bytes(n)
 	if r.err != nil {
-		return nil, fmt.Errorf("%w: bad columns", errCorrupt)
+		return fmt.Errorf("%w: bad columns", errCorrupt)
 	}
 	for i, l := range lv {
 		if l >= byte(NumLevels) {
-			return nil, fmt.Errorf("%w: level %d", errCorrupt, l)
+			return fmt.Errorf("%w: level %d", errCorrupt, l)
 		}
 		b.levels[i] = Level(l)
 	}
 	nsets := int(r.uvarint())
 	if nsets > rawLen {
-		return nil, fmt.Errorf("%w: %d label sets", errCorrupt, nsets)
+		return fmt.Errorf("%w: %d label sets", errCorrupt, nsets)
 	}
 	b.sets = make([]Labels, nsets)
 	for s := range b.sets {
 		nl := int(r.uvarint())
 		if nl > rawLen {
-			return nil, fmt.Errorf("%w: %d labels", errCorrupt, nl)
+			return fmt.Errorf("%w: %d labels", errCorrupt, nl)
 		}
 		ls := make(Labels, nl)
 		for j := range ls {
@@ -245,8 +300,9 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 		}
 		b.sets[s] = ls
 	}
+	b.setIdx = b.setIdx[:0]
 	if nsets > 1 {
-		b.setIdx = make([]uint32, n)
+		b.setIdx = grow(b.setIdx, n)
 		for i := range b.setIdx {
 			id := r.uvarint()
 			if r.err == nil && id >= uint64(nsets) {
@@ -254,6 +310,8 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 			}
 			b.setIdx[i] = uint32(id)
 		}
+	} else {
+		b.setIdx = nil
 	}
 	off := uint64(0)
 	for i := 0; i < n; i++ {
@@ -261,14 +319,13 @@ func (c *codec) decodeBlock(first int64, v []byte) (*block, error) {
 		b.msgOff[i+1] = uint32(off)
 	}
 	if r.err != nil || off != uint64(len(r.b)) {
-		return nil, fmt.Errorf("%w: bad columns", errCorrupt)
+		return fmt.Errorf("%w: bad columns", errCorrupt)
 	}
-	// The payload buffer is private to this block and never written again,
-	// so the messages can alias it.
+	b.data = ""
 	if len(r.b) > 0 {
 		b.data = unsafe.String(&r.b[0], len(r.b))
 	}
-	return b, nil
+	return nil
 }
 
 // reader decodes varints from a byte slice, remembering the first error.

@@ -4,6 +4,12 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -38,6 +44,7 @@ type Iterator struct {
 	desc   bool
 	limit  int
 	n      int // entries returned
+	wave   int // candidates in the next wave
 	latest func(string) int
 
 	cur Entry
@@ -65,11 +72,10 @@ func (it *Iterator) Next() bool {
 			it.err = err
 			return false
 		}
-		if err := it.visit(&it.cands[it.next]); err != nil {
+		if err := it.visitWave(); err != nil {
 			it.err = err
 			return false
 		}
-		it.next++
 	}
 }
 
@@ -81,16 +87,108 @@ func (it *Iterator) safe(e *Entry, c *candidate) bool {
 	return e.Time < c.sum.minT
 }
 
-// visit checks every line of a candidate block and keeps the matches.
-func (it *Iterator) visit(c *candidate) error {
-	b, err := it.db.getBlock(it.txn, c.id)
+// Candidate blocks are visited in waves: the compressed blocks of a wave
+// are read in order, then decoded and scanned by up to GOMAXPROCS goroutines
+// at once, and their hits go into the merge heap in order. Waves start small,
+// so that a query with a small limit reads little, and double up to
+// maxWave.
+const maxWave = 32
+
+// visitWave visits the next wave of candidates and advances it.next past it.
+func (it *Iterator) visitWave() error {
+	if it.wave == 0 {
+		it.wave = 2
+	}
+	n := min(it.wave, len(it.cands)-it.next)
+	it.wave = min(2*it.wave, maxWave)
+	wave := it.cands[it.next : it.next+n]
+	hits, _, err := it.db.scanBlocks(it.ctx, it.txn, it.p, wave, it.latest, true)
 	if err != nil {
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil // deleted since the snapshot's summaries were read
-		}
 		return err
 	}
-	return it.p.scan(b, c.name, it.latest, func(e *Entry) { heap.Push(&it.hits, *e) })
+	for _, hs := range hits {
+		for i := range hs {
+			heap.Push(&it.hits, hs[i])
+		}
+	}
+	it.next += n
+	return nil
+}
+
+// scanBlocks reads the blocks of cands and scans them in parallel. It
+// returns, per block, the number of matching lines of each level and, with
+// keep, the matching entries.
+func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, keep bool) ([][]Entry, [][NumLevels]int, error) {
+	out := make([][]Entry, len(cands))
+	counts := make([][NumLevels]int, len(cands))
+	errs := make([]error, len(cands))
+	work := func(k int) {
+		c := &cands[k]
+		// Get on a read-only Badger transaction only reads the txn's
+		// fields, so the workers share it (checked in badger v4.9.6's
+		// txn.go); Value yields the copy Get made without another.
+		item, err := txn.Get(blockKey(pfxBlock, c.id.run, c.id.first))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return // deleted since the snapshot's summaries were read
+		}
+		var b *block
+		if err == nil {
+			err = item.Value(func(v []byte) error {
+				b, err = db.codec.decodePooled(c.id.first, v)
+				return err
+			})
+		}
+		if err != nil {
+			errs[k] = fmt.Errorf("cannot read block %d/%d: %w", c.id.run, c.id.first, err)
+			return
+		}
+		errs[k] = p.scan(b, c.name, latest, func(e *Entry) {
+			counts[k][e.Level]++
+			if keep {
+				out[k] = append(out[k], *e)
+			}
+		})
+		// The block's buffer goes back to the pool: the kept messages must
+		// not alias it. One copy for all of them.
+		if keep && len(out[k]) > 0 {
+			size := 0
+			for i := range out[k] {
+				size += len(out[k][i].Message)
+			}
+			buf := make([]byte, 0, size)
+			for i := range out[k] {
+				m := &out[k][i].Message
+				buf = append(buf, *m...)
+				*m = unsafe.String(unsafe.SliceData(buf[len(buf)-len(*m):]), len(*m))
+			}
+		}
+		releaseBlock(b)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(cands))
+	if workers <= 1 {
+		for k := range cands {
+			work(k)
+		}
+	} else {
+		var (
+			wg   sync.WaitGroup
+			next atomic.Int64
+		)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := int(next.Add(1) - 1); k < len(cands) && ctx.Err() == nil; k = int(next.Add(1) - 1) {
+					work(k)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return out, counts, errors.Join(errs...)
 }
 
 // scan calls fn for each line of b that matches the plan. The entry passed
@@ -109,12 +207,35 @@ func (p *plan) scan(b *block, name runName, latest func(string) int, fn func(*En
 	}
 	var e Entry
 	e.Job, e.Attempt = name.job, name.attempt
-	for r.i = lo; r.i < hi; r.i++ {
+	check := func(i int) {
+		r.i = i
 		if p.cond.match(&r) {
-			b.entry(r.i, &e)
+			b.entry(i, &e)
 			fn(&e)
 		}
 	}
+	if p.driver == nil {
+		for i := lo; i < hi; i++ {
+			check(i)
+		}
+		return nil
+	}
+	// One pass over all the messages for the driver's occurrences; only
+	// the lines holding one are checked.
+	done := -1 // last line checked
+	n := len(p.driver.needle)
+	p.driver.scan(b.data, func(off int) bool {
+		i := done + 1 + sort.Search(len(b.msgOff)-done-2, func(k int) bool { return int(b.msgOff[done+2+k]) > off })
+		switch {
+		case i >= hi:
+			return false
+		case i < lo || off < int(b.msgOff[i]) || off+n > int(b.msgOff[i+1]):
+			return true // before the range, in a line already checked, or across two lines
+		}
+		check(i)
+		done = i
+		return true
+	})
 	return nil
 }
 

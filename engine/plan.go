@@ -25,6 +25,10 @@ type plan struct {
 	// substrings every matching message contains (lower-cased), to skip a
 	// block whose messages hold none of it without splitting them.
 	substrings []*textMatcher
+	// driver, if set, is the longest of the ASCII substrings: scan finds its
+	// occurrences in a block's messages in one pass and checks only the
+	// lines that hold one.
+	driver *textMatcher
 
 	ixq index.Query // nil: the index cannot narrow the search
 }
@@ -73,6 +77,11 @@ func compile(f Filter) (*plan, error) {
 			p.substrings = append(p.substrings, newTextMatcher(c.Word, false))
 		case PhraseFilter:
 			p.substrings = append(p.substrings, newTextMatcher(c.Text, false))
+		}
+	}
+	for _, m := range p.substrings {
+		if m.ascii && m.needle != "" && (p.driver == nil || len(m.needle) > len(p.driver.needle)) {
+			p.driver = m
 		}
 	}
 	return p, nil
@@ -132,7 +141,7 @@ func (p *plan) skip(first int64, s *summary) bool {
 // plan's substrings in all of b's messages at once.
 func (p *plan) skipBlock(b *block) bool {
 	for _, m := range p.substrings {
-		if !m.match(b.data) {
+		if m != p.driver && !m.match(b.data) {
 			return true
 		}
 	}

@@ -250,6 +250,19 @@ func (c *corpus) check(t *testing.T, db *engine.DB, r *rand.Rand, stage string, 
 		for i := range wantEs {
 			want = append(want, key(&wantEs[i]))
 		}
+		if limit == 0 {
+			total, byLevel, err := db.Count(ctx, f)
+			if err != nil {
+				t.Fatalf("%s: Count(%v): %v", stage, f, err)
+			}
+			var want [engine.NumLevels]int64
+			for i := range wantEs {
+				want[wantEs[i].Level]++
+			}
+			if total != int64(len(wantEs)) || byLevel != want {
+				t.Fatalf("%s: Count(%v) = %d %v, want %d %v", stage, f, total, byLevel, len(wantEs), want)
+			}
+		}
 		it, err := db.Query(ctx, f, &engine.QueryOptions{Desc: desc, Limit: limit})
 		if err != nil {
 			t.Fatalf("%s: Query(%v): %v", stage, f, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -212,10 +213,14 @@ func (db *DB) attemptsOf(txn *badger.Txn, job string) ([]attemptRef, error) {
 }
 
 // latestAttempts returns a function giving the latest attempt of a job in
-// txn's snapshot, or -1, caching answers.
+// txn's snapshot, or -1, caching answers. The function is safe for
+// concurrent use.
 func (db *DB) latestAttempts(txn *badger.Txn) func(string) int {
+	var mu sync.Mutex
 	cache := map[string]int{}
 	return func(job string) int {
+		mu.Lock()
+		defer mu.Unlock()
 		if a, ok := cache[job]; ok {
 			return a
 		}

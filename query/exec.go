@@ -161,6 +161,12 @@ func Run(ctx context.Context, src Source, q *Query, opts Options) (*Rows, error)
 // (sort, count) read them on the first Next. ctx bounds the whole run,
 // including later calls to Next.
 func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
+	if st, ok, err := p.runCounted(ctx, src); ok || err != nil {
+		if err != nil {
+			return nil, fmt.Errorf("cannot run query: %w", err)
+		}
+		return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
+	}
 	qo := p.QueryOptions
 	it, err := src.Query(ctx, p.Filter, &qo)
 	if err != nil {
@@ -174,11 +180,43 @@ func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
 	return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
 }
 
+// A Counter counts the entries matching a filter, in total and by level,
+// without returning them. *engine.DB is one; Plan.Run uses it for a
+// query whose first pipe is "count" or "count by level".
+type Counter interface {
+	Count(ctx context.Context, f engine.Filter) (int64, [engine.NumLevels]int64, error)
+}
+
+// runCounted runs the plan with src's Counter if it can: when the first
+// pipe is "count" or "count by level" and nothing was pushed down before it.
+func (p *Plan) runCounted(ctx context.Context, src Source) (stage, bool, error) {
+	c, ok := src.(Counter)
+	if !ok || len(p.Pipes) == 0 || p.QueryOptions.Limit > 0 {
+		return nil, false, nil
+	}
+	cp, ok := p.Pipes[0].(*CountPipe)
+	if !ok || len(cp.By) > 1 || len(cp.By) == 1 && cp.By[0].Name != colLevel {
+		return nil, false, nil
+	}
+	total, byLevel, err := c.Count(ctx, p.Filter)
+	if err != nil {
+		return nil, true, err
+	}
+	cs := newCountedStage(cp.By, p.Location, total, byLevel)
+	st, err := p.stagesFrom(cs, src, 1, cs.columns)
+	return st, true, err
+}
+
 // stages chains the plan's pipes onto in.
 func (p *Plan) stages(in stage, src Source) (stage, error) {
+	return p.stagesFrom(in, src, 0, nil)
+}
+
+// stagesFrom chains the plan's pipes from the first-th onto in, whose rows
+// are records of cols (nil: entries).
+func (p *Plan) stagesFrom(in stage, src Source, first int, cols []string) (stage, error) {
 	st := in
-	var cols []string // nil: entries
-	for i := 0; i < len(p.Pipes); i++ {
+	for i := first; i < len(p.Pipes); i++ {
 		switch pipe := p.Pipes[i].(type) {
 		case *SortPipe:
 			st = newSortStage(st, pipe.Keys, cols)

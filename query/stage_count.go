@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/logdb/logdb/engine"
 )
 
 // countStage implements "count" and "count by": on the first call to next
@@ -87,6 +89,33 @@ func (s *countStage) load(ctx context.Context) error {
 	if err := s.in.err(); err != nil {
 		return err
 	}
+	s.finish(order)
+	return nil
+}
+
+// newCountedStage is a count stage whose groups were counted elsewhere: by
+// the engine, for a "count" or "count by level" straight over a filter.
+func newCountedStage(by []FieldRef, loc *time.Location, total int64, byLevel [engine.NumLevels]int64) *countStage {
+	s := newCountStage(nil, by, nil, loc)
+	s.loaded = true
+	var order []*group
+	if len(s.by) == 0 {
+		if total > 0 {
+			order = append(order, &group{n: total})
+		}
+	} else {
+		for l, n := range byLevel {
+			if n > 0 {
+				order = append(order, &group{values: []any{engine.Level(l)}, n: n})
+			}
+		}
+	}
+	s.finish(order)
+	return s
+}
+
+// finish orders the groups and makes them records.
+func (s *countStage) finish(order []*group) {
 	if len(s.by) == 0 && len(order) == 0 {
 		order = append(order, &group{})
 	}
@@ -105,7 +134,6 @@ func (s *countStage) load(ctx context.Context) error {
 	for i, g := range order {
 		s.recs[i] = Row{Kind: RecordRow, Columns: s.columns, Values: append(g.values, g.n)}
 	}
-	return nil
 }
 
 // appendKey appends an unambiguous encoding of v to b: a type letter, the
@@ -158,4 +186,10 @@ func (s *countStage) next(ctx context.Context) bool {
 
 func (s *countStage) row() *Row    { return &s.recs[s.pos] }
 func (s *countStage) err() error   { return s.e }
-func (s *countStage) close() error { s.recs = nil; return s.in.close() }
+func (s *countStage) close() error {
+	s.recs = nil
+	if s.in == nil { // counted by the engine
+		return nil
+	}
+	return s.in.close()
+}
