@@ -32,9 +32,6 @@ type Options struct {
 	// memtables write faster and use more memory. Default 16 MiB.
 	MemTableSize int64
 
-	// CacheSize is the size of the block cache in bytes. Default 32 MiB.
-	CacheSize int64
-
 	// Logger receives warnings and errors from the storage layers and the
 	// background indexer. Default slog.Default().
 	Logger *slog.Logger
@@ -76,9 +73,6 @@ func (o *Options) ensureDefaults() {
 	if o.MemTableSize == 0 {
 		o.MemTableSize = 16 << 20
 	}
-	if o.CacheSize == 0 {
-		o.CacheSize = 32 << 20
-	}
 }
 
 func (o *Options) validate() error {
@@ -93,8 +87,6 @@ func (o *Options) validate() error {
 		return fmt.Errorf("engine: MaxLineBytes %d out of range [1, 256 MiB]", o.MaxLineBytes)
 	case o.MemTableSize < 1<<20:
 		return fmt.Errorf("engine: MemTableSize %d must be at least 1 MiB", o.MemTableSize)
-	case o.CacheSize < 0:
-		return fmt.Errorf("engine: CacheSize %d must not be negative", o.CacheSize)
 	}
 	return nil
 }
