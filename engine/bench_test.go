@@ -248,7 +248,7 @@ func BenchmarkCount(b *testing.B) {
 			var n int64
 			for i := 0; i < b.N; i++ {
 				var err error
-				if n, _, err = db.Count(ctx, bc.f); err != nil {
+				if n, err = db.Count(ctx, bc.f); err != nil {
 					b.Fatal(err)
 				}
 			}

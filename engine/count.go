@@ -2,76 +2,146 @@ package engine
 
 import (
 	"context"
+	"errors"
 
-	"github.com/dgraph-io/badger/v4"
+	"github.com/logdb/logdb/index"
 )
 
-// Count returns the number of entries matching f, and how many of them have
-// each level (indexed by Level; NoLevel counts lines without one).
+// Count returns the number of entries matching f.
 //
-// It reads the same candidate blocks as Query but keeps no entries and
-// needs no order. A block whose every line is known to match from its
-// summary alone (filters on job, attempt, level, and time and line ranges
-// that cover the block) is counted without being read, so that counting by
-// level over whole runs or the whole store reads only summaries.
-func (db *DB) Count(ctx context.Context, f Filter) (total int64, byLevel [NumLevels]int64, err error) {
+// It reads the same candidate blocks as Query but keeps no entries and needs
+// no order, and it reads no block it can count otherwise: a block whose
+// every line is known to match from its summary (filters on job, attempt,
+// level, and time and line ranges covering the block) is counted from the
+// summary, and for a filter of one word with such filters, an indexed block
+// is counted from the index, which records how many of a block's lines hold
+// each word.
+func (db *DB) Count(ctx context.Context, f Filter) (int64, error) {
+	by, err := db.count(ctx, f, false)
+	var n int64
+	for _, x := range by {
+		n += x
+	}
+	return n, err
+}
+
+// CountByLevel returns the number of entries matching f of each level,
+// indexed by Level (NoLevel counts lines without one). It counts from
+// summaries where it can, as Count does, but not from the index.
+func (db *DB) CountByLevel(ctx context.Context, f Filter) ([NumLevels]int64, error) {
+	return db.count(ctx, f, true)
+}
+
+// count counts the entries matching f, by level if byLevel (otherwise all
+// under NoLevel).
+func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int64, error) {
+	var out [NumLevels]int64
 	p, err := compile(f)
 	if err != nil {
-		return 0, byLevel, err
+		return out, err
 	}
 	if err := db.checkOpen(); err != nil {
-		return 0, byLevel, err
+		return out, err
 	}
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
+	// The watermark is read before the candidates: blocks sealed later
+	// are not counted from the index (see indexer.go for the order).
+	w := db.ix.indexed.Load()
 	cands, err := db.candidates(ctx, txn, p)
 	if err != nil {
-		return 0, byLevel, err
+		return out, err
 	}
 	latest := db.latestAttempts(txn)
+
+	var counts map[string]uint64 // block doc ID → lines holding the word
+	if p.countWord != "" && !byLevel {
+		counts, err = db.termCounts(ctx)(p.countWord)
+		if err != nil {
+			return out, err
+		}
+	}
 	var scan []candidate
 	for i := range cands {
 		c := &cands[i]
-		levels, ok := p.wholeBlock(c, latest)
-		if !ok {
-			scan = append(scan, *c)
+		if levels, ok := wholeBlock(p.cond, c, latest); ok {
+			for l, n := range c.sum.levels {
+				if levels[l] {
+					out[l] += int64(n)
+				}
+			}
 			continue
 		}
-		for l, n := range c.sum.levels {
-			if levels[l] {
-				byLevel[l] += int64(n)
-				total += int64(n)
+		if counts != nil && c.sum.sealed && c.sum.seq <= w {
+			levels, ok := wholeBlock(p.countRest, c, latest)
+			if ok && levels == [NumLevels]bool{} {
+				continue // the run does not match
+			}
+			if ok && levels == allLevels {
+				id := c.id.docID()
+				if _, inexact := counts[inexactTerm+id]; !inexact {
+					out[NoLevel] += int64(counts[id])
+					continue
+				}
 			}
 		}
+		scan = append(scan, *c)
 	}
 	for len(scan) > 0 {
 		n := min(len(scan), 4*maxWave)
-		if byLevel, total, err = db.countBlocks(ctx, txn, p, scan[:n], latest, byLevel, total); err != nil {
-			return 0, byLevel, err
+		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false)
+		if err != nil {
+			return out, err
+		}
+		for _, c := range by {
+			for l, n := range c {
+				if byLevel {
+					out[l] += int64(n)
+				} else {
+					out[NoLevel] += int64(n)
+				}
+			}
 		}
 		scan = scan[n:]
 	}
-	return total, byLevel, nil
+	return out, nil
 }
 
-func (db *DB) countBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, byLevel [NumLevels]int64, total int64) ([NumLevels]int64, int64, error) {
-	_, counts, err := db.scanBlocks(ctx, txn, p, cands, latest, false)
-	for _, c := range counts {
-		for l, n := range c {
-			byLevel[l] += int64(n)
-			total += int64(n)
+// termCounts returns a function that fetches, for a term, the lines holding
+// it per indexed block, with the blocks marked inexact under
+// inexactTerm+docID. It returns nil maps when the index is not in use.
+func (db *DB) termCounts(ctx context.Context) func(term string) (map[string]uint64, error) {
+	return func(term string) (map[string]uint64, error) {
+		ix := db.ix.index.Load()
+		if ix == nil || !db.ix.ready.Load() {
+			return nil, nil
 		}
+		counts, err := ix.TermCounts(ctx, index.FieldTerms, term)
+		if err == nil {
+			var inexact map[string]uint64
+			inexact, err = ix.TermCounts(ctx, index.FieldTerms, inexactTerm)
+			for id := range inexact {
+				counts[inexactTerm+id] = 1
+			}
+		}
+		if errors.Is(err, index.ErrClosed) {
+			return nil, nil // being rebuilt: scan
+		}
+		return counts, err
 	}
-	return byLevel, total, err
 }
 
-// wholeBlock reports whether the plan's condition is decided for every line
-// of candidate c by the block's summary and run, and if so which levels
-// match.
-func (p *plan) wholeBlock(c *candidate, latest func(string) int) (levels [NumLevels]bool, ok bool) {
-	for l := range levels {
-		levels[l] = true
+var allLevels = func() (l [NumLevels]bool) {
+	for i := range l {
+		l[i] = true
 	}
+	return l
+}()
+
+// wholeBlock reports whether cond is decided for every line of candidate c
+// by the block's summary and run, and if so which levels match.
+func wholeBlock(x cond, c *candidate, latest func(string) int) (levels [NumLevels]bool, ok bool) {
+	levels = allLevels
 	first, last := c.id.first, c.id.first+int64(c.sum.count)-1
 	r := &row{name: c.name, latest: latest}
 	var decide func(cond) bool
@@ -108,5 +178,5 @@ func (p *plan) wholeBlock(c *candidate, latest func(string) int) (levels [NumLev
 		}
 		return false
 	}
-	return levels, decide(p.cond)
+	return levels, decide(x)
 }

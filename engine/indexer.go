@@ -296,10 +296,11 @@ func blockDocOf(id blockID, job string, b *block) index.Doc {
 	ts := newTermSet()
 	var levels [NumLevels]bool
 	for i := 0; i < b.len(); i++ {
-		ts.addMessage(b.msg(i))
+		ts.addMessage(i, b.msg(i))
 		levels[b.levels[i]] = true
 	}
-	doc := index.Doc{ID: id.docID(), Terms: ts.terms(), Job: job}
+	terms, lines := ts.terms()
+	doc := index.Doc{ID: id.docID(), Terms: terms, Lines: lines, Job: job}
 	for l := Level(1); int(l) < NumLevels; l++ {
 		if levels[l] {
 			doc.Levels = append(doc.Levels, l.String())

@@ -31,6 +31,12 @@ type plan struct {
 	driver *textMatcher
 
 	ixq index.Query // nil: the index cannot narrow the search
+
+	// countWord, if set, is the index term of the filter's one word, which
+	// with countRest (the rest of the filter: job, attempt, time and line
+	// terms only) lets Count count indexed blocks from the index.
+	countWord string
+	countRest cond
 }
 
 func compile(f Filter) (*plan, error) {
@@ -84,7 +90,37 @@ func compile(f Filter) (*plan, error) {
 			p.driver = m
 		}
 	}
+	p.countWord, p.countRest = countPlan(conj)
 	return p, nil
+}
+
+// countPlan returns the term and the rest of a filter made of one word and
+// terms on job, attempt, time and line, for Count; "" otherwise.
+func countPlan(conj []Filter) (string, cond) {
+	var (
+		term string
+		rest condAnd
+	)
+	for _, c := range conj {
+		switch c := c.(type) {
+		case WordFilter:
+			if term != "" {
+				return "", nil
+			}
+			if term = countTerm(c.Word); term == "" {
+				return "", nil
+			}
+		case JobFilter, AttemptFilter, TimeFilter, LineFilter:
+			cc, err := compileCond(c)
+			if err != nil {
+				return "", nil
+			}
+			rest = append(rest, cc)
+		default:
+			return "", nil
+		}
+	}
+	return term, rest
 }
 
 func flattenAnd(f AndFilter) []Filter {

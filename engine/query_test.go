@@ -251,16 +251,20 @@ func (c *corpus) check(t *testing.T, db *engine.DB, r *rand.Rand, stage string, 
 			want = append(want, key(&wantEs[i]))
 		}
 		if limit == 0 {
-			total, byLevel, err := db.Count(ctx, f)
+			total, err := db.Count(ctx, f)
 			if err != nil {
 				t.Fatalf("%s: Count(%v): %v", stage, f, err)
+			}
+			byLevel, err := db.CountByLevel(ctx, f)
+			if err != nil {
+				t.Fatalf("%s: CountByLevel(%v): %v", stage, f, err)
 			}
 			var want [engine.NumLevels]int64
 			for i := range wantEs {
 				want[wantEs[i].Level]++
 			}
 			if total != int64(len(wantEs)) || byLevel != want {
-				t.Fatalf("%s: Count(%v) = %d %v, want %d %v", stage, f, total, byLevel, len(wantEs), want)
+				t.Fatalf("%s: Count(%v) = %d, by level %v; want %d %v", stage, f, total, byLevel, len(wantEs), want)
 			}
 		}
 		it, err := db.Query(ctx, f, &engine.QueryOptions{Desc: desc, Limit: limit})

@@ -89,32 +89,93 @@ func words(s string, fn func(w string, start, end int)) {
 	}
 }
 
-// termSet collects the distinct terms of many messages.
+// termSet collects the distinct terms of a block's messages and, for each,
+// the number of lines holding it: the index stores that count as the term's
+// frequency, which lets Count answer a one-word count from the index alone.
 type termSet struct {
-	m map[string]struct{}
+	// m maps a term to (lines holding it)<<32 | (index of the last such
+	// line + 1), so that a term repeated in one line counts once.
+	m map[string]uint64
+	// inexact is set when some word's lower case has more ASCII letters
+	// than the word (the Kelvin sign, dotted capital I): its term may then
+	// equal a query word that does not match it byte for byte, so counts
+	// from the index would be wrong for this block.
+	inexact bool
 }
 
-func newTermSet() *termSet { return &termSet{m: make(map[string]struct{}, 1024)} }
+// inexactTerm marks blocks whose term counts must not be trusted. It cannot
+// be a real term: terms hold only word characters.
+const inexactTerm = "\x00inexact"
 
-func (ts *termSet) addMessage(msg string) {
+func newTermSet() *termSet { return &termSet{m: make(map[string]uint64, 1024)} }
+
+// addMessage adds the terms of line i.
+func (ts *termSet) addMessage(i int, msg string) {
+	line := uint64(uint32(i + 1))
 	words(msg, func(w string, _, _ int) {
 		t := indexTerm(w)
 		if t == "" {
 			return
 		}
-		if _, ok := ts.m[t]; !ok {
-			// Copy: w may alias a block buffer.
-			ts.m[strings.Clone(t)] = struct{}{}
+		v, ok := ts.m[t]
+		switch {
+		case !ok:
+			if !isASCII(w) && asciiCount(t) > asciiCount(w) {
+				ts.inexact = true
+			}
+			// Clone: w may alias a block buffer.
+			ts.m[strings.Clone(t)] = 1<<32 | line
+		case v&0xffffffff != line:
+			ts.m[t] = (v>>32+1)<<32 | line
 		}
 	})
 }
 
-func (ts *termSet) terms() []string {
-	out := make([]string, 0, len(ts.m))
-	for t := range ts.m {
-		out = append(out, t)
+func asciiCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			n++
+		}
 	}
-	return out
+	return n
+}
+
+// terms returns the terms and the number of lines holding each.
+func (ts *termSet) terms() ([]string, []uint32) {
+	n := len(ts.m)
+	if ts.inexact {
+		n++
+	}
+	terms := make([]string, 0, n)
+	lines := make([]uint32, 0, n)
+	for t, v := range ts.m {
+		terms = append(terms, t)
+		lines = append(lines, uint32(v>>32))
+	}
+	if ts.inexact {
+		terms = append(terms, inexactTerm)
+		lines = append(lines, 1)
+	}
+	return terms, lines
+}
+
+// countTerm returns the index term of w if w is one word whose index term
+// counts exactly the lines a WordFilter for w matches, else "".
+func countTerm(w string) string {
+	if !isASCII(w) || len(w) > maxTermBytes {
+		return ""
+	}
+	n := 0
+	whole := false
+	words(w, func(x string, start, end int) {
+		n++
+		whole = start == 0 && end == len(w)
+	})
+	if n != 1 || !whole {
+		return ""
+	}
+	return indexTerm(w)
 }
 
 // indexQuery returns the index query that every block holding a line

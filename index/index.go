@@ -162,6 +162,49 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]string, error) {
 	return ids, nil
 }
 
+// TermCounts returns the frequency of term in field for every document that
+// holds it, by document ID. For FieldTerms that is the number of the block's
+// lines holding the term (see Doc.Lines).
+func (ix *Index) TermCounts(ctx context.Context, field, term string) (map[string]uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index term counts: %w", err)
+	}
+	defer r.Close()
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("index term counts: %w", err)
+	}
+	defer tfr.Close()
+	out := map[string]uint64{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := tfr.Next(nil)
+		if err != nil {
+			return nil, fmt.Errorf("index term counts: %w", err)
+		}
+		if d == nil {
+			return out, nil
+		}
+		id, err := r.ExternalID(d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("index term counts: %w", err)
+		}
+		out[id] = d.Freq
+	}
+}
+
 var keyGeneration = []byte("logdb.generation")
 
 // Generation returns the generation set by SetGeneration, or 0.

@@ -119,3 +119,26 @@ func TestIndex_VersionAndClosed(t *testing.T) {
 		t.Fatalf("Remove left %s", dir)
 	}
 }
+
+// Ensure that TermCounts returns the line counts given with the terms.
+func TestIndex_TermCounts(t *testing.T) {
+	ix := mustOpen(t, filepath.Join(t.TempDir(), "ix"))
+	err := ix.Apply([]Doc{
+		{ID: "a", Terms: []string{"timeout", "x"}, Lines: []uint32{7, 1}},
+		{ID: "b", Terms: []string{"timeout"}, Lines: []uint32{300}},
+		{ID: "c", Terms: []string{"other"}},
+	}, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.TermCounts(context.Background(), FieldTerms, "timeout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["a"] != 7 || got["b"] != 300 {
+		t.Fatalf("TermCounts(timeout) = %v", got)
+	}
+	if got, _ := ix.TermCounts(context.Background(), FieldTerms, "absent"); len(got) != 0 {
+		t.Fatalf("TermCounts(absent) = %v", got)
+	}
+}

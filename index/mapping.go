@@ -23,12 +23,16 @@ func LabelField(name string) string { return "l." + name }
 
 // layoutVersion changes whenever the document layout or the terms fed to it
 // change meaning; an index of another version must be rebuilt.
-const layoutVersion = "2"
+const layoutVersion = "3"
 
 // Doc is the index document of one block.
 type Doc struct {
-	ID     string
-	Terms  []string            // distinct terms, as produced by the engine's tokenizer
+	ID    string
+	Terms []string // distinct terms, as produced by the engine's tokenizer
+	// Lines[i], if Lines is not nil, is the number of the block's lines
+	// holding Terms[i]; it becomes the term's frequency in the index, so
+	// that TermCounts can count lines without reading them. Nil means 1.
+	Lines  []uint32
 	Levels []string            // distinct level names
 	Job    string              // the block's job
 	Labels map[string][]string // label name → distinct values
@@ -76,6 +80,45 @@ func listField(name string, values []string) *document.TextField {
 	return document.NewTextFieldCustom(name, nil, []byte(strings.Join(values, "\n")), indexOnly, listAnalyzer{})
 }
 
+// termsField is a field analyzed by the engine: each term comes with its
+// frequency (the number of lines holding it), which Bleve stores in the
+// postings. Handing over the frequencies directly also spares a join and a
+// split of the terms.
+type termsField struct {
+	name   string
+	freqs  bleveindex.TokenFrequencies
+	length int
+}
+
+func newTermsField(name string, terms []string, lines []uint32) *termsField {
+	f := &termsField{name: name, freqs: make(bleveindex.TokenFrequencies, len(terms))}
+	tfs := make([]bleveindex.TokenFreq, len(terms))
+	for i, t := range terms {
+		n := 1
+		if lines != nil {
+			n = int(lines[i])
+		}
+		tfs[i].Term = []byte(t)
+		tfs[i].SetFrequency(n)
+		f.freqs[t] = &tfs[i]
+		f.length += n
+	}
+	return f
+}
+
+func (f *termsField) Name() string                             { return f.name }
+func (f *termsField) ArrayPositions() []uint64                 { return nil }
+func (f *termsField) Options() bleveindex.FieldIndexingOptions { return bleveindex.IndexField }
+func (f *termsField) Analyze()                                 {}
+func (f *termsField) Value() []byte                            { return nil }
+func (f *termsField) NumPlainTextBytes() uint64                { return 0 }
+func (f *termsField) Size() int                                { return 64 + 48*len(f.freqs) }
+func (f *termsField) EncodedFieldType() byte                   { return 't' }
+func (f *termsField) AnalyzedLength() int                      { return f.length }
+func (f *termsField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies {
+	return f.freqs
+}
+
 // keywordField indexes one value as one term, whatever bytes it holds.
 func keywordField(name, value string) *document.TextField {
 	return document.NewTextFieldCustom(name, nil, []byte(value), indexOnly, nil)
@@ -85,7 +128,7 @@ func keywordField(name, value string) *document.TextField {
 // over a mapping.
 func (d *Doc) bleveDoc() *document.Document {
 	bd := document.NewDocument(d.ID)
-	bd.AddField(listField(FieldTerms, d.Terms))
+	bd.AddField(newTermsField(FieldTerms, d.Terms, d.Lines))
 	bd.AddField(listField(FieldLevels, d.Levels))
 	bd.AddField(keywordField(FieldJob, d.Job))
 	for name, vals := range d.Labels {

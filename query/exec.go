@@ -180,11 +180,12 @@ func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
 	return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
 }
 
-// A Counter counts the entries matching a filter, in total and by level,
-// without returning them. *engine.DB is one; Plan.Run uses it for a
-// query whose first pipe is "count" or "count by level".
+// A Counter counts the entries matching a filter, in total or by level,
+// without returning them. *engine.DB is one; Plan.Run uses it for a query
+// whose first pipe is "count" or "count by level".
 type Counter interface {
-	Count(ctx context.Context, f engine.Filter) (int64, [engine.NumLevels]int64, error)
+	Count(ctx context.Context, f engine.Filter) (int64, error)
+	CountByLevel(ctx context.Context, f engine.Filter) ([engine.NumLevels]int64, error)
 }
 
 // runCounted runs the plan with src's Counter if it can: when the first
@@ -198,7 +199,16 @@ func (p *Plan) runCounted(ctx context.Context, src Source) (stage, bool, error) 
 	if !ok || len(cp.By) > 1 || len(cp.By) == 1 && cp.By[0].Name != colLevel {
 		return nil, false, nil
 	}
-	total, byLevel, err := c.Count(ctx, p.Filter)
+	var (
+		total   int64
+		byLevel [engine.NumLevels]int64
+		err     error
+	)
+	if len(cp.By) == 0 {
+		total, err = c.Count(ctx, p.Filter)
+	} else {
+		byLevel, err = c.CountByLevel(ctx, p.Filter)
+	}
 	if err != nil {
 		return nil, true, err
 	}
