@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,12 +205,10 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 		n    int
 	)
 	err := db.bdb.View(func(txn *badger.Txn) error {
+		var puts []blockID
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxChange}, PrefetchValues: true, PrefetchSize: indexBatchBlocks})
 		defer it.Close()
 		for it.Seek(changeKey(w + 1)); it.Valid() && n < indexBatchBlocks; it.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
 			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
@@ -221,21 +220,15 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 			}
 			last, n = seq, n+1
 			if op == opPut {
-				doc, err := db.blockDoc(txn, id)
-				if errors.Is(err, badger.ErrKeyNotFound) {
-					// Deleted since; its own entry follows.
-					dels = append(dels, id.docID())
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				docs = append(docs, doc)
+				puts = append(puts, id)
 			} else {
 				dels = append(dels, id.docID())
 			}
 		}
-		return nil
+		it.Close()
+		var err error
+		docs, dels, err = db.blockDocs(ctx, txn, puts, dels)
+		return err
 	})
 	if err != nil || n == 0 {
 		return 0, err
@@ -270,6 +263,44 @@ func (db *DB) trimChangeLog(seq uint64) error {
 		return err
 	}
 	return wb.Flush()
+}
+
+// blockDocs builds the documents of the blocks ids on all cores. A block
+// deleted since its change-log entry is added to dels instead: its own
+// deletion entry follows.
+func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, dels []string) ([]index.Doc, []string, error) {
+	docs := make([]index.Doc, len(ids))
+	errs := make([]error, len(ids))
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(ids)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Concurrent Gets on a read-only transaction: see scanBlocks.
+			for k := int(next.Add(1) - 1); k < len(ids) && ctx.Err() == nil; k = int(next.Add(1) - 1) {
+				docs[k], errs[k] = db.blockDoc(txn, ids[k])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	out := docs[:0]
+	for k := range docs {
+		switch {
+		case errors.Is(errs[k], badger.ErrKeyNotFound):
+			dels = append(dels, ids[k].docID())
+		case errs[k] != nil:
+			return nil, nil, errs[k]
+		default:
+			out = append(out, docs[k])
+		}
+	}
+	return out, dels, nil
 }
 
 // blockDoc builds the index document of a sealed block.
