@@ -1,9 +1,14 @@
-// Package bench measures logdb: a deterministic synthetic workload shaped
-// like real run logs, and (with later issues) the whole-workload benchmark
-// behind `logdb bench`.
+// Package bench measures logdb on whole workloads: a deterministic synthetic
+// workload shaped like real run logs, and the benchmark behind `logdb bench`
+// that loads it and times ingest, queries and reads against the figures of
+// issue 3.
 //
 //	w := bench.Workload{Lines: 1_000_000, Seed: 1, Start: start}
 //	w.Generate(func(e *engine.Entry) { … })
+//
+//	rep, err := bench.Run(ctx, bench.Options{Lines: 1_000_000, Log: os.Stderr})
+//	if err != nil { … }
+//	rep.WriteTable(os.Stdout) // or WriteJSON, WriteGobench (for benchstat)
 //
 // # Basics
 //
@@ -12,9 +17,30 @@
 // 7% Warn and 3% Error; every line has the labels flow, env, app and
 // component; messages are 60 to 200 bytes. The word "timeout" is in 0.7% of
 // the lines, spread over all runs: the worst case for a block index.
+// GenerateJSON writes it as JSON lines (AppendJSON), streaming, for logdb
+// and for other tools (ripgrep, SQLite: bench/baseline/run.sh) to load the
+// same bytes.
+//
+// Run writes the workload (or reads a real file, Options.File), loads it
+// into a new store in a child process that runs the `logdb ingest`
+// pipeline (ingest.Loader) and measures the load (IngestResult); then, in
+// its own process, it runs the standard queries through query.Parse and
+// query.Run and the reads through engine.ReadLines, warm and many times
+// (Timing: p50/p95/p99), and finally times whole `logdb query` and `logdb
+// read` processes and a fresh process opening the store. The Report puts
+// each figure beside its VictoriaLogs anchor and issue 3's target (Check).
 //
 // # Caveats
 //
 // The same Workload fields give the same lines, byte for byte, on every
 // machine. The entry passed to the callback is reused.
+//
+// Run starts Options.Exe (by default this executable) with the arguments
+// `bench ingest-child …` and `bench open-child …`; a program that calls Run
+// must pass those to RunChild, as cmd/logdb does, or the children fail.
+// Run needs the store's directory to itself: engine.Open locks it.
+//
+// The anchors and targets are for 1,000,000 lines of the synthetic workload
+// on the project machine (2 cores); other sizes, files and machines get the
+// same marks, which then only hint.
 package bench

@@ -17,7 +17,7 @@ var allowed = map[string][]string{
 	"ingest":            {"engine"},
 	"query":             {"engine"},
 	"output":            {"engine", "query"},
-	"bench":             {"engine"},
+	"bench":             {"engine", "ingest", "query"},
 	"internal/testutil": {"engine"},
 	"internal/lint":     {},
 	"cmd/logdb":         {"bench", "engine", "ingest", "output", "query"},

@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"time"
+)
+
+// A Report is the result of Run.
+type Report struct {
+	Command string    `json:"command"` // the Mode
+	Time    time.Time `json:"time"`    // when the run started
+	Machine Machine   `json:"machine"`
+	Dataset Dataset   `json:"dataset"`
+
+	Ingest *IngestResult `json:"ingest,omitempty"`
+	// Queries are the queries and reads, in process and warm.
+	Queries []Timing `json:"queries,omitempty"`
+	// CLI are whole `logdb query` and `logdb read` processes.
+	CLI []Timing `json:"cli,omitempty"`
+	// Open is opening the store in a fresh process and answering a first
+	// query, timed inside that process.
+	Open *OpenTiming `json:"open,omitempty"`
+
+	// BenchPeakRSS is the peak RSS of the benchmark's own process, which
+	// writes the workload and runs the queries and reads; the load's is in
+	// Ingest.
+	BenchPeakRSS int64 `json:"bench_peak_rss_bytes"`
+	// PreparePeakRSS is the same when the data was ready to load: what
+	// writing the workload (streaming) or reading the file took.
+	PreparePeakRSS int64 `json:"prepare_peak_rss_bytes,omitempty"`
+
+	// Checks are the figures issue 3 names, each beside its VictoriaLogs
+	// anchor and its target.
+	Checks []Check  `json:"checks"`
+	Notes  []string `json:"notes,omitempty"`
+}
+
+// A Check is one figure with its anchor and target.
+type Check struct {
+	Name         string  `json:"name"`
+	Title        string  `json:"title"`
+	Value        float64 `json:"value"`
+	Unit         string  `json:"unit"` // "lines/s", "B/line", "MiB" or "ms"
+	VictoriaLogs string  `json:"victorialogs"`
+	Target       string  `json:"target"`
+	Limit        float64 `json:"limit"`
+	HigherBetter bool    `json:"higher_is_better"`
+	Pass         bool    `json:"pass"`
+}
+
+// A goal is what issue 3 says about one figure. VictoriaLogs single-node
+// was measured on the project machine with 1,000,000 lines of a workload of
+// this shape (see BENCHMARKS.md).
+type goal struct {
+	name, title, unit string
+	vl                string
+	limit             float64
+	higher            bool
+}
+
+var goals = []goal{
+	{"ingest_durable", "ingest one client until durable", "lines/s", "240–290k", 300_000, true},
+	{"ingest_indexed", "ingest until every line is indexed", "lines/s", "~200k", 200_000, true},
+	{"disk_per_line", "bytes on disk per line, index included", "B/line", "47.5", 45, false},
+	{"peak_rss", "peak RSS while ingesting", "MiB", "160–330", 256, false},
+	{"query_" + figWord, "one word over all lines, all hits", "ms", "~145", 100, false},
+	{"query_" + figWordCount, "the word | count", "ms", "~120", 60, false},
+	{"query_" + figLevelJob, "level=Error job=X", "ms", "2.3", 1, false},
+	{"read_" + figReadRun, "all lines of one run, in order", "ms", "~10", 3, false},
+	{"read_" + figReadRange, "lines 1000–1100 of one run", "ms", "4–9", 0.5, false},
+	{"query_" + figWordLastHour, "one word in the last hour", "ms", "~11", 5, false},
+	{"query_" + figCountByLevel, "| count by level over everything", "ms", "~24", 15, false},
+	{"open_first_query", "open the store + first query (whole process)", "ms", "—", 200, false},
+}
+
+// checks computes the Checks of the figures rep has.
+func checks(rep *Report) []Check {
+	values := map[string]float64{}
+	if in := rep.Ingest; in != nil {
+		values["ingest_durable"] = in.DurableLinesPerSec
+		values["ingest_indexed"] = in.IndexedLinesPerSec
+		values["disk_per_line"] = in.DiskBytesPerLine
+		values["peak_rss"] = float64(in.PeakRSSIndexed) / (1 << 20)
+	}
+	for _, t := range rep.Queries {
+		values[t.Kind+"_"+t.Name] = t.P50Ms
+	}
+	for _, t := range rep.CLI {
+		if t.Name == "query_"+figLevelJob {
+			values["open_first_query"] = t.P50Ms
+		}
+	}
+	var cs []Check
+	for _, g := range goals {
+		v, ok := values[g.name]
+		if !ok {
+			continue
+		}
+		c := Check{Name: g.name, Title: g.title, Value: v, Unit: g.unit, VictoriaLogs: g.vl,
+			Limit: g.limit, HigherBetter: g.higher}
+		if g.higher {
+			c.Target = "≥ " + fmtValue(g.limit, g.unit)
+			c.Pass = v >= g.limit
+		} else {
+			c.Target = "≤ " + fmtValue(g.limit, g.unit)
+			c.Pass = v <= g.limit
+		}
+		if g.vl != "—" {
+			c.VictoriaLogs = g.vl + " " + g.unit
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}

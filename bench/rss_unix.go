@@ -1,0 +1,35 @@
+//go:build unix
+
+package bench
+
+import (
+	"runtime"
+	"syscall"
+)
+
+// peakRSS returns the peak resident set size of this process in bytes
+// (getrusage ru_maxrss, which Linux reports in KiB and macOS in bytes), or
+// 0 if it cannot tell.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return maxrssBytes(int64(ru.Maxrss))
+}
+
+func maxrssBytes(v int64) int64 {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return v
+	}
+	return v << 10
+}
+
+// childPeakRSS returns the peak RSS of a finished child process from its
+// SysUsage, or 0.
+func childPeakRSS(sysUsage any) int64 {
+	if ru, ok := sysUsage.(*syscall.Rusage); ok && ru != nil {
+		return maxrssBytes(int64(ru.Maxrss))
+	}
+	return 0
+}
