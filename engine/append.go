@@ -83,6 +83,7 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 	if err := wb.commit(); err != nil {
 		return nil, err
 	}
+	db.lastAppend.Store(now())
 	return lines, nil
 }
 

@@ -50,11 +50,12 @@ type DB struct {
 	// names caches run ID → name for readers; it never changes for an ID.
 	names sync.Map // uint64 → runName
 
-	ix      indexState
-	ctx     context.Context // cancelled by Close
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	closing atomic.Bool
+	ix         indexState
+	lastAppend atomic.Int64    // wall time of the last Append, Unix ns; see indexIdle
+	ctx        context.Context // cancelled by Close
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+	closing    atomic.Bool
 }
 
 // Open opens the database in dir, creating it if needed. A nil opts uses

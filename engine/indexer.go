@@ -56,11 +56,16 @@ var metaIndexGen = metaKey("index-gen")
 // 256 blocks against 3.7 s in batches of 64 (see BENCHMARKS.md).
 const indexBatchBlocks = 256
 
-// The indexer lets a backlog of indexMinBatch blocks build up, waiting at
-// most indexDelay, unless someone waits for it (WaitIndexed, Flush).
+// The indexer gives way to appends: while lines keep arriving (the last
+// Append less than indexIdle ago) it waits, unless indexMaxBacklog blocks
+// are waiting or someone waits for it (WaitIndexed, Flush). A bulk load
+// then runs on both cores and is indexed afterwards in big batches built in
+// parallel, which costs less than indexing as it goes: Bleve merges fewer
+// segments. Queries stay correct meanwhile; they scan the blocks not yet
+// indexed.
 const (
-	indexMinBatch = 64
-	indexDelay    = 250 * time.Millisecond
+	indexIdle       = 100 * time.Millisecond
+	indexMaxBacklog = 1024
 )
 
 func (db *DB) indexDir() string { return filepath.Join(db.dir, "index") }
@@ -138,13 +143,13 @@ func (db *DB) notifyIndexWaiters() {
 
 func (db *DB) indexLoop() {
 	defer db.wg.Done()
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(indexIdle)
 	defer tick.Stop()
 	for {
 		var err error
 		if !db.ix.ready.Load() {
 			err = db.rebuildIndex(db.ctx)
-		} else {
+		} else if db.indexNow() {
 			for {
 				var n int
 				n, err = db.indexStep(db.ctx)
@@ -163,18 +168,19 @@ func (db *DB) indexLoop() {
 		case <-db.ix.urgent:
 		case <-tick.C:
 		}
-		if db.ix.waiters.Load() == 0 && db.indexBacklog() < indexMinBatch {
-			t := time.NewTimer(indexDelay)
-			select {
-			case <-db.ctx.Done():
-				t.Stop()
-				return
-			case <-db.ix.urgent:
-			case <-t.C:
-			}
-			t.Stop()
-		}
 	}
+}
+
+// indexNow reports whether the indexer should index now (see indexIdle).
+func (db *DB) indexNow() bool {
+	backlog := db.indexBacklog()
+	switch {
+	case backlog == 0:
+		return false
+	case db.ix.waiters.Load() > 0 || backlog >= indexMaxBacklog:
+		return true
+	}
+	return now()-db.lastAppend.Load() >= int64(indexIdle)
 }
 
 // indexBacklog returns the number of change-log entries not yet indexed.
@@ -204,11 +210,12 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 		last uint64
 		n    int
 	)
+	workers := runtime.GOMAXPROCS(0)
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		var puts []blockID
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxChange}, PrefetchValues: true, PrefetchSize: indexBatchBlocks})
 		defer it.Close()
-		for it.Seek(changeKey(w + 1)); it.Valid() && n < indexBatchBlocks; it.Next() {
+		for it.Seek(changeKey(w + 1)); it.Valid() && n < workers*indexBatchBlocks; it.Next() {
 			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
@@ -233,12 +240,47 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	if err := ix.Apply(docs, dels, last); err != nil {
+	if err := applyParallel(ix, docs, dels, last); err != nil {
 		return 0, err
 	}
 	db.ix.indexed.Store(last)
 	db.notifyIndexWaiters()
 	return n, db.trimChangeLog(last)
+}
+
+// applyParallel applies docs and dels to ix in up to GOMAXPROCS batches of
+// at most indexBatchBlocks documents built at once, then sets the
+// watermark. The watermark goes in a batch of its own after the others are
+// durable, so that a crash in between leaves the old watermark and the
+// documents are indexed again (replacing a document is harmless).
+func applyParallel(ix *index.Index, docs []index.Doc, dels []string, watermark uint64) error {
+	if len(docs) <= indexBatchBlocks {
+		return ix.Apply(docs, dels, watermark)
+	}
+	var chunks [][]index.Doc
+	for len(docs) > 0 {
+		n := min(len(docs), indexBatchBlocks)
+		chunks = append(chunks, docs[:n])
+		docs = docs[n:]
+	}
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		var d []string
+		if i == 0 {
+			d = dels
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = ix.Apply(c, d, 0)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ix.Apply(nil, nil, watermark)
 }
 
 // trimChangeLog deletes the change-log entries up to seq.

@@ -81,8 +81,9 @@ func (ix *Index) Close() error {
 }
 
 // Apply indexes docs (replacing documents with the same ID), deletes the
-// documents with the IDs in deletes, and sets the watermark, all in one
-// batch. It returns once the batch is durable.
+// documents with the IDs in deletes, and sets the watermark unless it is 0,
+// all in one batch. It returns once the batch is durable. Apply may be
+// called concurrently: each call builds its segment on its own goroutine.
 func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -98,9 +99,11 @@ func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) error {
 	for _, id := range deletes {
 		b.Delete(id)
 	}
-	var w [8]byte
-	binary.BigEndian.PutUint64(w[:], watermark)
-	b.SetInternal(keyWatermark, w[:])
+	if watermark != 0 {
+		var w [8]byte
+		binary.BigEndian.PutUint64(w[:], watermark)
+		b.SetInternal(keyWatermark, w[:])
+	}
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("cannot write index batch: %w", err)
 	}
