@@ -50,11 +50,12 @@ type indexState struct {
 
 var metaIndexGen = metaKey("index-gen")
 
-// indexBatchBlocks is the most blocks that go into one Bleve batch. Bleve
-// merges its segments in the background, and fewer, bigger batches make
-// for much less merging: indexing 1M lines took 2.1 s of CPU in batches of
-// 256 blocks against 3.7 s in batches of 64 (see BENCHMARKS.md).
-const indexBatchBlocks = 256
+// indexBatchBlocks is the most blocks that go into one Bleve batch; up to
+// GOMAXPROCS batches are built at once. Bigger batches mean less merging
+// for Bleve but more memory: on the 1M-line bench load, batches of 256
+// blocks indexed in 4.8 s with a peak RSS of 630 MiB, batches of 64 in
+// 5.4 s with 240 MiB (see BENCHMARKS.md).
+const indexBatchBlocks = 64
 
 // The indexer gives way to appends: while lines keep arriving (the last
 // Append less than indexIdle ago) it waits, unless indexMaxBacklog blocks
@@ -64,7 +65,7 @@ const indexBatchBlocks = 256
 // segments. Queries stay correct meanwhile; they scan the blocks not yet
 // indexed.
 const (
-	indexIdle       = 100 * time.Millisecond
+	indexIdle       = 500 * time.Millisecond
 	indexMaxBacklog = 1024
 )
 
@@ -143,14 +144,15 @@ func (db *DB) notifyIndexWaiters() {
 
 func (db *DB) indexLoop() {
 	defer db.wg.Done()
-	tick := time.NewTicker(indexIdle)
+	tick := time.NewTicker(indexIdle / 4)
 	defer tick.Stop()
 	for {
 		var err error
 		if !db.ix.ready.Load() {
 			err = db.rebuildIndex(db.ctx)
-		} else if db.indexNow() {
-			for {
+		} else {
+			// Index until caught up, giving way as soon as appends resume.
+			for db.indexNow() {
 				var n int
 				n, err = db.indexStep(db.ctx)
 				if n == 0 || err != nil {
@@ -551,8 +553,5 @@ func (db *DB) Compact(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := db.bdb.Flatten(2); err != nil {
-		return fmt.Errorf("cannot compact store: %w", err)
-	}
-	return nil
+	return db.compactStore(ctx)
 }

@@ -238,9 +238,33 @@ func (ix *Index) SetGeneration(gen uint64) error {
 }
 
 // Compact merges the index's segments into one, which makes it smaller and
-// searches faster. It takes time in proportion to the index size; the index
-// stays usable meanwhile.
+// searches faster, and then reopens the index so that the files of the old
+// segments are removed at once. It takes time in proportion to the index
+// size; the index stays usable meanwhile, but for the moment of reopening.
 func (ix *Index) Compact(ctx context.Context) error {
+	if err := ix.forceMerge(ctx); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	// Bleve deletes unreferenced segment files on open; a running index
+	// deletes them only later, in the background.
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("cannot compact index: %w", err)
+	}
+	bi, err := bleve.Open(ix.dir)
+	if err != nil {
+		ix.closed = true
+		return fmt.Errorf("cannot reopen index %q: %w", ix.dir, err)
+	}
+	ix.bi = bi
+	return nil
+}
+
+func (ix *Index) forceMerge(ctx context.Context) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
