@@ -123,8 +123,10 @@ func (ts *termSet) addMessage(i int, msg string) {
 			if !isASCII(w) && asciiCount(t) > asciiCount(w) {
 				ts.inexact = true
 			}
-			// Clone: w may alias a block buffer.
-			ts.m[strings.Clone(t)] = 1<<32 | line
+			// t may alias the block's buffer, which then lives as long
+			// as the document: a batch's worth, cheaper than a copy per
+			// term.
+			ts.m[t] = 1<<32 | line
 		case v&0xffffffff != line:
 			ts.m[t] = (v>>32+1)<<32 | line
 		}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -98,7 +99,9 @@ func newTermsField(name string, terms []string, lines []uint32) *termsField {
 		if lines != nil {
 			n = int(lines[i])
 		}
-		tfs[i].Term = []byte(t)
+		// Bleve only reads the term; sharing the string's bytes spares a
+		// copy per term.
+		tfs[i].Term = unsafe.Slice(unsafe.StringData(t), len(t))
 		tfs[i].SetFrequency(n)
 		f.freqs[t] = &tfs[i]
 		f.length += n
