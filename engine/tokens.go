@@ -112,25 +112,62 @@ func newTermSet() *termSet { return &termSet{m: make(map[string]uint64, 1024)} }
 // addMessage adds the terms of line i.
 func (ts *termSet) addMessage(i int, msg string) {
 	line := uint64(uint32(i + 1))
-	words(msg, func(w string, _, _ int) {
-		t := indexTerm(w)
-		if t == "" {
-			return
-		}
-		v, ok := ts.m[t]
-		switch {
-		case !ok:
-			if !isASCII(w) && asciiCount(t) > asciiCount(w) {
-				ts.inexact = true
+	if !isASCII(msg) {
+		words(msg, func(w string, _, _ int) { ts.addWord(w, line) })
+		return
+	}
+	// The common case, an ASCII message, in one pass: find the words and
+	// what indexTerm needs to know of them as we go.
+	start, upper, digits := -1, false, true
+	for j := 0; j <= len(msg); j++ {
+		if j < len(msg) {
+			if c := msg[j]; asciiWord[c] {
+				if start < 0 {
+					start, upper, digits = j, false, true
+				}
+				upper = upper || 'A' <= c && c <= 'Z'
+				digits = digits && '0' <= c && c <= '9'
+				continue
 			}
-			// t may alias the block's buffer, which then lives as long
-			// as the document: a batch's worth, cheaper than a copy per
-			// term.
-			ts.m[t] = 1<<32 | line
-		case v&0xffffffff != line:
-			ts.m[t] = (v>>32+1)<<32 | line
 		}
-	})
+		if start < 0 {
+			continue
+		}
+		w := msg[start:j]
+		start = -1
+		if digits {
+			continue
+		}
+		if upper || len(w) > maxTermBytes {
+			w = indexTerm(w)
+		}
+		ts.addTerm(w, line)
+	}
+}
+
+// addWord adds the term of word w of line.
+func (ts *termSet) addWord(w string, line uint64) {
+	t := indexTerm(w)
+	if t == "" {
+		return
+	}
+	if _, ok := ts.m[t]; !ok && !isASCII(w) && asciiCount(t) > asciiCount(w) {
+		ts.inexact = true
+	}
+	ts.addTerm(t, line)
+}
+
+// addTerm counts term t for line. t may alias the block's buffer, which
+// then lives as long as the document: a batch's worth, cheaper than a copy
+// per term.
+func (ts *termSet) addTerm(t string, line uint64) {
+	v, ok := ts.m[t]
+	switch {
+	case !ok:
+		ts.m[t] = 1<<32 | line
+	case v&0xffffffff != line:
+		ts.m[t] = (v>>32+1)<<32 | line
+	}
 }
 
 func asciiCount(s string) int {
