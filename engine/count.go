@@ -17,31 +17,41 @@ import (
 // is counted from the index, which records how many of a block's lines hold
 // each word.
 func (db *DB) Count(ctx context.Context, f Filter) (int64, error) {
-	by, err := db.count(ctx, f, false)
+	runs, err := db.count(ctx, f, false)
 	var n int64
-	for _, x := range by {
-		n += x
+	for _, r := range runs {
+		for _, x := range r.Levels {
+			n += x
+		}
 	}
 	return n, err
 }
 
-// CountByLevel returns the number of entries matching f of each level,
-// indexed by Level (NoLevel counts lines without one). It counts from
-// summaries where it can, as Count does, but not from the index.
-func (db *DB) CountByLevel(ctx context.Context, f Filter) ([NumLevels]int64, error) {
+// A RunCount is the number of entries of one run that matched, by level
+// (indexed by Level; NoLevel counts lines without one).
+type RunCount struct {
+	Job     string
+	Attempt int
+	Levels  [NumLevels]int64
+}
+
+// CountByRun returns, for each run with entries matching f, their number by
+// level, in no particular order. It counts from summaries where it can, as
+// Count does, but not from the index. Counting by job, attempt or level is
+// summing its results.
+func (db *DB) CountByRun(ctx context.Context, f Filter) ([]RunCount, error) {
 	return db.count(ctx, f, true)
 }
 
-// count counts the entries matching f, by level if byLevel (otherwise all
-// under NoLevel).
-func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int64, error) {
-	var out [NumLevels]int64
+// count counts the entries matching f per run, by level if byLevel
+// (otherwise all under NoLevel).
+func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, error) {
 	p, err := compile(f)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	if err := db.checkOpen(); err != nil {
-		return out, err
+		return nil, err
 	}
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
@@ -50,7 +60,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int
 	w := db.ix.indexed.Load()
 	cands, err := db.candidates(ctx, txn, p)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	latest := db.latestAttempts(txn)
 
@@ -58,8 +68,23 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int
 	if p.countWord != "" && !byLevel {
 		counts, err = db.termCounts(ctx)(p.countWord)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
+	}
+	runs := map[uint64]*RunCount{}
+	add := func(c *candidate, l int, n int64) {
+		if n == 0 {
+			return
+		}
+		r := runs[c.id.run]
+		if r == nil {
+			r = &RunCount{Job: c.name.job, Attempt: c.name.attempt}
+			runs[c.id.run] = r
+		}
+		if !byLevel {
+			l = int(NoLevel)
+		}
+		r.Levels[l] += n
 	}
 	var scan []candidate
 	for i := range cands {
@@ -67,7 +92,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int
 		if levels, ok := wholeBlock(p.cond, c, latest); ok {
 			for l, n := range c.sum.levels {
 				if levels[l] {
-					out[l] += int64(n)
+					add(c, l, int64(n))
 				}
 			}
 			continue
@@ -80,7 +105,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int
 			if ok && levels == allLevels {
 				id := c.id.docID()
 				if _, inexact := counts[inexactTerm+id]; !inexact {
-					out[NoLevel] += int64(counts[id])
+					add(c, int(NoLevel), int64(counts[id]))
 					continue
 				}
 			}
@@ -91,18 +116,18 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([NumLevels]int
 		n := min(len(scan), 4*maxWave)
 		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
-		for _, c := range by {
-			for l, n := range c {
-				if byLevel {
-					out[l] += int64(n)
-				} else {
-					out[NoLevel] += int64(n)
-				}
+		for k, levels := range by {
+			for l, n := range levels {
+				add(&scan[k], l, int64(n))
 			}
 		}
 		scan = scan[n:]
+	}
+	out := make([]RunCount, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, *r)
 	}
 	return out, nil
 }

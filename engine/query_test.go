@@ -255,16 +255,27 @@ func (c *corpus) check(t *testing.T, db *engine.DB, r *rand.Rand, stage string, 
 			if err != nil {
 				t.Fatalf("%s: Count(%v): %v", stage, f, err)
 			}
-			byLevel, err := db.CountByLevel(ctx, f)
+			runs, err := db.CountByRun(ctx, f)
 			if err != nil {
-				t.Fatalf("%s: CountByLevel(%v): %v", stage, f, err)
+				t.Fatalf("%s: CountByRun(%v): %v", stage, f, err)
 			}
-			var want [engine.NumLevels]int64
+			got := map[string][engine.NumLevels]int64{}
+			for _, r := range runs {
+				k := fmt.Sprint(r.Job, "/", r.Attempt)
+				if _, dup := got[k]; dup {
+					t.Fatalf("%s: CountByRun(%v) lists %s twice", stage, f, k)
+				}
+				got[k] = r.Levels
+			}
+			want := map[string][engine.NumLevels]int64{}
 			for i := range wantEs {
-				want[wantEs[i].Level]++
+				k := fmt.Sprint(wantEs[i].Job, "/", wantEs[i].Attempt)
+				l := want[k]
+				l[wantEs[i].Level]++
+				want[k] = l
 			}
-			if total != int64(len(wantEs)) || byLevel != want {
-				t.Fatalf("%s: Count(%v) = %d, by level %v; want %d %v", stage, f, total, byLevel, len(wantEs), want)
+			if total != int64(len(wantEs)) || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: Count(%v) = %d, by run %v; want %d %v", stage, f, total, got, len(wantEs), want)
 			}
 		}
 		it, err := db.Query(ctx, f, &engine.QueryOptions{Desc: desc, Limit: limit})

@@ -180,39 +180,40 @@ func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
 	return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
 }
 
-// A Counter counts the entries matching a filter, in total or by level,
-// without returning them. *engine.DB is one; Plan.Run uses it for a query
-// whose first pipe is "count" or "count by level".
+// A Counter counts the entries matching a filter, in total or by run and
+// level, without returning them. *engine.DB is one; Plan.Run uses it for a
+// query whose first pipe is "count", or "count by" any of job, attempt and
+// level.
 type Counter interface {
 	Count(ctx context.Context, f engine.Filter) (int64, error)
-	CountByLevel(ctx context.Context, f engine.Filter) ([engine.NumLevels]int64, error)
+	CountByRun(ctx context.Context, f engine.Filter) ([]engine.RunCount, error)
 }
 
 // runCounted runs the plan with src's Counter if it can: when the first
-// pipe is "count" or "count by level" and nothing was pushed down before it.
+// pipe is a count it can do and nothing was pushed down before it.
 func (p *Plan) runCounted(ctx context.Context, src Source) (stage, bool, error) {
 	c, ok := src.(Counter)
 	if !ok || len(p.Pipes) == 0 || p.QueryOptions.Limit > 0 {
 		return nil, false, nil
 	}
 	cp, ok := p.Pipes[0].(*CountPipe)
-	if !ok || len(cp.By) > 1 || len(cp.By) == 1 && cp.By[0].Name != colLevel {
+	if !ok || !countedFields(cp.By) {
 		return nil, false, nil
 	}
-	var (
-		total   int64
-		byLevel [engine.NumLevels]int64
-		err     error
-	)
+	var runs []engine.RunCount
 	if len(cp.By) == 0 {
-		total, err = c.Count(ctx, p.Filter)
+		n, err := c.Count(ctx, p.Filter)
+		if err != nil {
+			return nil, true, err
+		}
+		runs = []engine.RunCount{{Levels: [engine.NumLevels]int64{n}}}
 	} else {
-		byLevel, err = c.CountByLevel(ctx, p.Filter)
+		var err error
+		if runs, err = c.CountByRun(ctx, p.Filter); err != nil {
+			return nil, true, err
+		}
 	}
-	if err != nil {
-		return nil, true, err
-	}
-	cs := newCountedStage(cp.By, p.Location, total, byLevel)
+	cs := newCountedStage(cp.By, p.Location, runs)
 	st, err := p.stagesFrom(cs, src, 1, cs.columns)
 	return st, true, err
 }

@@ -94,24 +94,59 @@ func (s *countStage) load(ctx context.Context) error {
 }
 
 // newCountedStage is a count stage whose groups were counted elsewhere: by
-// the engine, for a "count" or "count by level" straight over a filter.
-func newCountedStage(by []FieldRef, loc *time.Location, total int64, byLevel [engine.NumLevels]int64) *countStage {
+// the engine, run by run and level by level, for a "count" or a "count by"
+// of job, attempt and level straight over a filter.
+func newCountedStage(by []FieldRef, loc *time.Location, runs []engine.RunCount) *countStage {
 	s := newCountStage(nil, by, nil, loc)
 	s.loaded = true
+	groups := map[string]*group{}
 	var order []*group
-	if len(s.by) == 0 {
-		if total > 0 {
-			order = append(order, &group{n: total})
-		}
-	} else {
-		for l, n := range byLevel {
-			if n > 0 {
-				order = append(order, &group{values: []any{engine.Level(l)}, n: n})
+	var key strings.Builder
+	vals := make([]any, len(s.by))
+	for _, r := range runs {
+		for l, n := range r.Levels {
+			if n == 0 {
+				continue
 			}
+			key.Reset()
+			for i, name := range s.by {
+				switch name {
+				case colJob:
+					vals[i] = r.Job
+				case colAttempt:
+					vals[i] = int64(r.Attempt)
+				case colLevel:
+					vals[i] = engine.Level(l)
+				}
+				appendKey(&key, vals[i])
+			}
+			g := groups[key.String()]
+			if g == nil {
+				g = &group{values: append([]any(nil), vals...)}
+				groups[key.String()] = g
+				order = append(order, g)
+			}
+			g.n += n
 		}
 	}
 	s.finish(order)
 	return s
+}
+
+// countedFields reports whether the engine can count by these fields.
+func countedFields(by []FieldRef) bool {
+	seen := map[string]bool{}
+	for _, f := range by {
+		switch {
+		case seen[f.Name]:
+			return false
+		case f.Name == colJob, f.Name == colAttempt, f.Name == colLevel:
+			seen[f.Name] = true
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // finish orders the groups and makes them records.
