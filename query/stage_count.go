@@ -219,8 +219,8 @@ func (s *countStage) next(ctx context.Context) bool {
 	return true
 }
 
-func (s *countStage) row() *Row    { return &s.recs[s.pos] }
-func (s *countStage) err() error   { return s.e }
+func (s *countStage) row() *Row  { return &s.recs[s.pos] }
+func (s *countStage) err() error { return s.e }
 func (s *countStage) close() error {
 	s.recs = nil
 	if s.in == nil { // counted by the engine
