@@ -72,7 +72,7 @@ const maxSegmentDocs = 2048
 func runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{
 		"scorchMergePlanOptions": map[string]interface{}{
-			"MaxSegmentsPerTier":   10,
+			"MaxSegmentsPerTier":   50,
 			"MaxSegmentSize":       maxSegmentDocs,
 			"TierGrowth":           10.0,
 			"SegmentsPerMergeTask": 10,
