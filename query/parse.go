@@ -197,24 +197,15 @@ func endsTerm(t lexer.TokenType) bool {
 // firstItem returns the first item of a sequence in participle's EBNF: a
 // name, a <token>, a "literal", or a group in parentheses with its suffix.
 func firstItem(ebnf string) string {
-	depth, quoted := 0, false
-	for i := 0; i < len(ebnf); i++ {
-		switch c := ebnf[i]; {
-		case quoted && c == '\\':
-			i++
-		case quoted:
-			quoted = c != '"'
-		case c == '"':
-			quoted = true
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ' ' && depth == 0:
-			return ebnf[:i]
+	end := len(ebnf)
+	topLevel(ebnf, func(i int, c byte) bool {
+		if c == ' ' {
+			end = i
+			return false
 		}
-	}
-	return ebnf
+		return true
+	})
+	return ebnf[:end]
 }
 
 // describeItem puts one item of participle's EBNF in words, or returns ""
@@ -252,7 +243,21 @@ func describeItem(item string) string {
 // splitAlternatives splits participle's EBNF at the top-level " | ".
 func splitAlternatives(ebnf string) []string {
 	var out []string
-	depth, quoted, start := 0, false, 0
+	start := 0
+	topLevel(ebnf, func(i int, c byte) bool {
+		if c == '|' {
+			out = append(out, strings.TrimSpace(ebnf[start:i]))
+			start = i + 1
+		}
+		return true
+	})
+	return append(out, strings.TrimSpace(ebnf[start:]))
+}
+
+// topLevel calls fn with each byte of participle's EBNF that is outside
+// quotes and parentheses, and its offset, until fn returns false.
+func topLevel(ebnf string, fn func(i int, c byte) bool) {
+	depth, quoted := 0, false
 	for i := 0; i < len(ebnf); i++ {
 		switch c := ebnf[i]; {
 		case quoted && c == '\\':
@@ -265,12 +270,12 @@ func splitAlternatives(ebnf string) []string {
 			depth++
 		case c == ')':
 			depth--
-		case c == '|' && depth == 0:
-			out = append(out, strings.TrimSpace(ebnf[start:i]))
-			start = i + 1
+		case depth == 0:
+			if !fn(i, c) {
+				return
+			}
 		}
 	}
-	return append(out, strings.TrimSpace(ebnf[start:]))
 }
 
 func position(p lexer.Position) Position {
