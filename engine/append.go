@@ -58,6 +58,16 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 	lines := make([]int64, len(es))
 	wb := db.newWriteBatch()
 	defer wb.discard()
+	// A finished run takes no more lines; check them all before writing.
+	for _, name := range order {
+		rs, err := wb.run(name, false)
+		if err != nil {
+			return nil, err
+		}
+		if rs != nil && rs.rec.status != Running {
+			return nil, fmt.Errorf("%w: %s/%d ended as %s", ErrRunFinished, name.job, name.attempt, rs.rec.status)
+		}
+	}
 	piece := make([]Entry, 0, db.opts.BlockLines)
 	for _, name := range order {
 		idx := groups[name]
@@ -67,6 +77,7 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 			if err != nil {
 				return nil, err
 			}
+
 			piece = piece[:0]
 			for k, i := range idx[:n] {
 				e := es[i]

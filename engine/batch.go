@@ -20,6 +20,7 @@ type writeBatch struct {
 	pending map[uint64]*runState // run states written in txn
 	runs    map[runName]*runState
 	seqs    bool // txn writes change-log entries
+	changed bool // txn appends lines or finishes a run: wake followers
 }
 
 // txnBudget bounds a transaction's estimated size, well inside Badger's
@@ -129,8 +130,12 @@ func (wb *writeBatch) commitTxn() error {
 	if wb.seqs {
 		db.wakeIndexer()
 	}
+	if wb.changed {
+		close(db.mu.changed)
+		db.mu.changed = make(chan struct{})
+	}
 	wb.pending = map[uint64]*runState{}
-	wb.size, wb.count, wb.seqs = 0, 0, false
+	wb.size, wb.count, wb.seqs, wb.changed = 0, 0, false, false
 	wb.txn = db.bdb.NewTransaction(true)
 	return nil
 }

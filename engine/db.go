@@ -45,6 +45,7 @@ type DB struct {
 		byID    map[uint64]*runState
 		tails   map[uint64]*runState // runs with an unsealed tail
 		latest  map[string]int       // job → latest attempt, for jobs looked up
+		changed chan struct{}        // closed and replaced by each commit that appends or finishes; see Changes
 	}
 
 	// names caches run ID → name for readers; it never changes for an ID.
@@ -126,6 +127,7 @@ func (db *DB) open() error {
 	db.mu.byID = map[uint64]*runState{}
 	db.mu.tails = map[uint64]*runState{}
 	db.mu.latest = map[string]int{}
+	db.mu.changed = make(chan struct{})
 	return db.loadTails()
 }
 
@@ -211,6 +213,7 @@ func (db *DB) Close() error {
 	}
 	db.mu.closed = true
 	db.closing.Store(true)
+	close(db.mu.changed)
 	db.mu.Unlock()
 
 	db.cancel()

@@ -31,6 +31,10 @@ var (
 	// Options.MaxLineBytes. Nothing of that Append is stored.
 	ErrLineTooLong = errors.New("engine: line too long")
 
+	// ErrRunFinished is returned by Append and FinishRun for a run that
+	// FinishRun already ended. A new attempt is a new run.
+	ErrRunFinished = errors.New("engine: run finished")
+
 	// ErrBadEntry is returned by Append for an entry without a job, with a
 	// negative attempt, or with a NUL byte in its job name. Nothing of that
 	// Append is stored.

@@ -58,6 +58,11 @@ type Page struct {
 	// the run's lines (Unix ns), 0 if it has none.
 	FirstTime, LastTime int64
 
+	// Status is the run's state when read; EndTime when it finished (Unix
+	// ns), 0 while running.
+	Status  RunStatus
+	EndTime int64
+
 	// IsEnd reports whether the page reached the last line of the run as it
 	// was when read.
 	IsEnd bool
@@ -109,7 +114,7 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 	name := runName{rec.job, rec.attempt}
 	page := &Page{
 		Job: rec.job, Attempt: rec.attempt, LineCount: rec.lines, Bytes: rec.bytes,
-		FirstTime: rec.firstT, LastTime: rec.lastT,
+		FirstTime: rec.firstT, LastTime: rec.lastT, Status: rec.status, EndTime: rec.ended,
 	}
 	latest := db.latestAttempts(txn)
 	next := r.From // the next line to examine

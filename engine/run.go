@@ -10,10 +10,12 @@ import (
 // A runRecord is the stored state of a run under its 'R' key:
 //
 //	record = version(1) len(job) job attempt created lines bytes firstT lastT levels[NumLevels]
+//	         status ended exitCode len(exitMsg) exitMsg
 //
-// lengths, attempt, lines, bytes and levels as uvarints; created, firstT and
-// lastT as varints. Fields added later go at the end; a decoder reads those
-// that are present.
+// lengths, attempt, lines, bytes, levels and status as uvarints; created,
+// firstT, lastT, ended and exitCode as varints. Fields added later go at the
+// end; a decoder reads those that are present (a record without the status
+// fields is a running run).
 type runRecord struct {
 	job     string
 	attempt int
@@ -23,6 +25,10 @@ type runRecord struct {
 	firstT  int64 // earliest event time
 	lastT   int64 // latest event time
 	levels  [NumLevels]int64
+	status  RunStatus
+	ended   int64 // when the run finished, Unix ns; 0 while running
+	exit    int64 // exit code
+	exitMsg string
 }
 
 const runVersion = 1
@@ -41,7 +47,11 @@ func (r *runRecord) encode() []byte {
 	for _, n := range r.levels {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
-	return b
+	b = binary.AppendUvarint(b, uint64(r.status))
+	b = binary.AppendVarint(b, r.ended)
+	b = binary.AppendVarint(b, r.exit)
+	b = binary.AppendUvarint(b, uint64(len(r.exitMsg)))
+	return append(b, r.exitMsg...)
 }
 
 func decodeRunRecord(v []byte) (runRecord, error) {
@@ -59,6 +69,12 @@ func decodeRunRecord(v []byte) (runRecord, error) {
 	r.lastT = d.varint()
 	for i := range r.levels {
 		r.levels[i] = int64(d.uvarint())
+	}
+	if d.err == nil && len(d.b) > 0 {
+		r.status = RunStatus(d.uvarint())
+		r.ended = d.varint()
+		r.exit = d.varint()
+		r.exitMsg = string(d.bytes(int(d.uvarint())))
 	}
 	if d.err != nil {
 		return r, fmt.Errorf("%w: bad run record", errCorrupt)

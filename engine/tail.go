@@ -79,6 +79,7 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 		ops = append(ops, op{key: runKey(pfxTail, rs.id), del: true})
 	}
 	ops = append(ops, op{key: runKey(pfxRun, rs.id), val: ns.rec.encode()})
+	wb.changed = true
 	return wb.add(ops, ns)
 }
 
