@@ -160,3 +160,36 @@ func (db *DB) Changes() <-chan struct{} {
 	defer db.mu.Unlock()
 	return db.mu.changed
 }
+
+// Runs returns the state of every run, ordered by job and attempt. It reads
+// one small record per run.
+func (db *DB) Runs(ctx context.Context) ([]RunInfo, error) {
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []RunInfo
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxJob}, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			id, err := decodeRunID(v)
+			if err != nil {
+				return err
+			}
+			rec, err := getRunRecord(txn, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, rec.info())
+		}
+		return nil
+	})
+	return out, err
+}

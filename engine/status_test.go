@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -81,5 +82,28 @@ func TestDB_Changes(t *testing.T) {
 	case <-ch:
 	case <-time.After(time.Second):
 		t.Fatal("not woken by FinishRun")
+	}
+}
+
+// Ensure that Runs lists every run by job and attempt with its state.
+func TestDB_Runs(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.MustOpenDB(t, nil)
+	appendN(t, db, "b", 1, 1, 3)
+	appendN(t, db, "a", 0, 1, 2)
+	appendN(t, db, "b", 0, 1, 1)
+	if err := db.FinishRun(ctx, "a", 0, engine.RunResult{Status: engine.Success}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := db.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range runs {
+		got = append(got, fmt.Sprintf("%s/%d:%d:%s", r.Job, r.Attempt, r.Lines, r.Status))
+	}
+	if want := "[a/0:2:success b/0:1:running b/1:3:running]"; fmt.Sprint(got) != want {
+		t.Fatalf("Runs = %v, want %s", got, want)
 	}
 }
