@@ -1,0 +1,42 @@
+package engine
+
+import "context"
+
+// Follow reads a run's lines as ReadLines does for r, and calls fn with each
+// page that has lines: first the lines already stored, then new lines as
+// they are appended, with no line skipped or repeated. When the run has
+// finished (FinishRun) and every line has been passed on, Follow calls fn
+// once more with a page carrying the run's final state (Status, EndTime;
+// possibly no lines) and returns nil. It also returns when ctx is done (with
+// ctx's error), when the DB closes, or when fn returns an error (with it).
+//
+// A run that never finishes is followed until ctx is done.
+func (db *DB) Follow(ctx context.Context, r ReadRequest, fn func(*Page) error) error {
+	for {
+		// Take the channel before reading: a change after the read
+		// closes it, so none is missed.
+		changed := db.Changes()
+		p, err := db.ReadLines(ctx, r)
+		if err != nil {
+			return err
+		}
+		final := p.IsEnd && p.Status != Running
+		if len(p.Entries) > 0 || final {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if final {
+			return nil
+		}
+		r = ReadRequest{Cursor: p.Cursor, Count: r.Count, Filter: r.Filter}
+		if !p.IsEnd {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/internal/testutil"
+)
+
+// Ensure that Follow passes on every line exactly once and in order while a
+// writer appends in small batches, then the run's final state.
+func TestDB_Follow(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	db := testutil.MustOpenDB(t, &engine.Options{BlockLines: 16})
+	appendN(t, db, "j", 0, 1, 5) // history
+	const total = 500
+	go func() {
+		for i := 6; i <= total; i += 7 {
+			appendN(t, db, "j", 0, i, min(7, total-i+1))
+			time.Sleep(time.Millisecond)
+		}
+		if err := db.FinishRun(ctx, "j", 0, engine.RunResult{Status: engine.Success}); err != nil {
+			t.Error(err)
+		}
+	}()
+	next := int64(1)
+	var final *engine.Page
+	err := db.Follow(ctx, engine.ReadRequest{Job: "j", Count: 10}, func(p *engine.Page) error {
+		for _, e := range p.Entries {
+			if e.Line != next || e.Message != fmt.Sprintf("j/0 line %d", next) {
+				return fmt.Errorf("got line %d %q, want %d", e.Line, e.Message, next)
+			}
+			next++
+		}
+		if p.Status != engine.Running {
+			final = p
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != total+1 || final == nil || final.Status != engine.Success || !final.IsEnd {
+		t.Fatalf("followed to line %d, final page %+v", next-1, final)
+	}
+}
