@@ -64,7 +64,7 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rs != nil && rs.rec.status != Running {
+		if rs != nil && rs.rec.status.Finished() {
 			return nil, fmt.Errorf("%w: %s/%d ended as %s", ErrRunFinished, name.job, name.attempt, rs.rec.status)
 		}
 	}

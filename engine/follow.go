@@ -2,6 +2,15 @@ package engine
 
 import "context"
 
+// Changes returns a channel that is closed the next time lines are appended
+// or a run changes (StartRun, FinishRun), and when the DB closes. Followers
+// wait on it, then read what is new; take a new channel each time.
+func (db *DB) Changes() <-chan struct{} {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.mu.changed
+}
+
 // Follow reads a run's lines as ReadLines does for r, and calls fn with each
 // page that has lines: first the lines already stored, then new lines as
 // they are appended, with no line skipped or repeated. When the run has

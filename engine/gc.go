@@ -15,15 +15,24 @@ import (
 // files at least half garbage, and by Compact, down to a tenth.
 const gcInterval = 5 * time.Minute
 
-// gcLoop collects value-log garbage in the background.
+// gcLoop collects value-log garbage and deletes expired runs (see
+// retention.go) in the background.
 func (db *DB) gcLoop() {
 	defer db.wg.Done()
 	tick := time.NewTicker(gcInterval)
 	defer tick.Stop()
+	var retention <-chan time.Time
+	if db.opts.GCInterval > 0 {
+		rt := time.NewTicker(db.opts.GCInterval)
+		defer rt.Stop()
+		retention = rt.C
+	}
 	for {
 		select {
 		case <-db.ctx.Done():
 			return
+		case <-retention:
+			db.gcRetention()
 		case <-tick.C:
 			if err := db.collectGarbage(db.ctx, 0.5); err != nil && db.ctx.Err() == nil {
 				db.logger().Error("value-log garbage collection", "err", err)

@@ -32,6 +32,15 @@ type Options struct {
 	// memtables write faster and use more memory. Default 16 MiB.
 	MemTableSize int64
 
+	// Retention says how long runs are kept; see Retention and GC. Default
+	// (nil): runs are deleted 30 days after their last change.
+	Retention *Retention
+
+	// GCInterval is how often expired runs are deleted in the background.
+	// Default 1h; a negative interval turns background deletion off (GC
+	// still deletes when called).
+	GCInterval time.Duration
+
 	// Logger receives warnings and errors from the storage layers and the
 	// background indexer. Default slog.Default().
 	Logger *slog.Logger
@@ -69,6 +78,12 @@ func (o *Options) ensureDefaults() {
 	}
 	if o.MaxLineBytes == 0 {
 		o.MaxLineBytes = 4 << 20
+	}
+	if o.Retention == nil {
+		o.Retention = &Retention{}
+	}
+	if o.GCInterval == 0 {
+		o.GCInterval = time.Hour
 	}
 	if o.MemTableSize == 0 {
 		o.MemTableSize = 16 << 20

@@ -11,11 +11,13 @@ import (
 //
 //	record = version(1) len(job) job attempt created lines bytes firstT lastT levels[NumLevels]
 //	         status ended exitCode len(exitMsg) exitMsg
+//	         len(kind) kind triggered started duration memory updated pinned labels
 //
-// lengths, attempt, lines, bytes, levels and status as uvarints; created,
-// firstT, lastT, ended and exitCode as varints. Fields added later go at the
-// end; a decoder reads those that are present (a record without the status
-// fields is a running run).
+// lengths, attempt, lines, bytes, levels, status, memory and pinned as
+// uvarints; created, firstT, lastT, ended, exitCode, triggered, started,
+// duration and updated as varints; labels as in a block's label set. Fields
+// added later go at the end; a decoder reads those that are present (a
+// record without the status fields is a running run).
 type runRecord struct {
 	job     string
 	attempt int
@@ -29,6 +31,15 @@ type runRecord struct {
 	ended   int64 // when the run finished, Unix ns; 0 while running
 	exit    int64 // exit code
 	exitMsg string
+
+	kind      string // flow, scheduled, api, function …
+	triggered int64  // when the run was triggered, Unix ns; 0 unknown
+	started   int64  // when it started, Unix ns; 0 unknown
+	duration  int64  // ns; 0 means ended - started
+	memory    int64  // peak memory, bytes
+	updated   int64  // wall time of the last append or change, Unix ns
+	pinned    bool   // exempt from retention
+	labels    Labels // the run's labels
 }
 
 const runVersion = 1
@@ -51,7 +62,20 @@ func (r *runRecord) encode() []byte {
 	b = binary.AppendVarint(b, r.ended)
 	b = binary.AppendVarint(b, r.exit)
 	b = binary.AppendUvarint(b, uint64(len(r.exitMsg)))
-	return append(b, r.exitMsg...)
+	b = append(b, r.exitMsg...)
+	b = binary.AppendUvarint(b, uint64(len(r.kind)))
+	b = append(b, r.kind...)
+	b = binary.AppendVarint(b, r.triggered)
+	b = binary.AppendVarint(b, r.started)
+	b = binary.AppendVarint(b, r.duration)
+	b = binary.AppendUvarint(b, uint64(r.memory))
+	b = binary.AppendVarint(b, r.updated)
+	pinned := uint64(0)
+	if r.pinned {
+		pinned = 1
+	}
+	b = binary.AppendUvarint(b, pinned)
+	return appendLabels(b, r.labels)
 }
 
 func decodeRunRecord(v []byte) (runRecord, error) {
@@ -75,6 +99,26 @@ func decodeRunRecord(v []byte) (runRecord, error) {
 		r.ended = d.varint()
 		r.exit = d.varint()
 		r.exitMsg = string(d.bytes(int(d.uvarint())))
+	}
+	if d.err == nil && len(d.b) > 0 {
+		r.kind = string(d.bytes(int(d.uvarint())))
+		r.triggered = d.varint()
+		r.started = d.varint()
+		r.duration = d.varint()
+		r.memory = int64(d.uvarint())
+		r.updated = d.varint()
+		r.pinned = d.uvarint() == 1
+		n := int(d.uvarint())
+		if n > len(d.b) {
+			return r, fmt.Errorf("%w: bad run record", errCorrupt)
+		}
+		if n > 0 {
+			r.labels = make(Labels, n)
+			for i := range r.labels {
+				r.labels[i].Name = string(d.bytes(int(d.uvarint())))
+				r.labels[i].Value = string(d.bytes(int(d.uvarint())))
+			}
+		}
 	}
 	if d.err != nil {
 		return r, fmt.Errorf("%w: bad run record", errCorrupt)

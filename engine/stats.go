@@ -27,6 +27,8 @@ type Stats struct {
 	IndexReady bool
 	// IndexLag is the number of sealed-block changes not yet in the index.
 	IndexLag int64
+	// IndexDocs is the number of documents (blocks) in the index.
+	IndexDocs int64
 }
 
 // Stats counts the runs, lines and blocks of the DB and measures its size on
@@ -88,6 +90,11 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		return st, err
 	}
 	st.IndexReady = db.ix.ready.Load()
+	if ix := db.ix.index.Load(); ix != nil {
+		if n, err := ix.DocCount(); err == nil {
+			st.IndexDocs = int64(n)
+		}
+	}
 	if db.opts.NoIndexer {
 		st.IndexLag = 0
 	}

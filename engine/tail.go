@@ -25,7 +25,7 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 	ns.isNew = false
 	var ops []op
 	if rs.isNew {
-		ops = append(ops, op{key: jobKey(rs.rec.job, rs.rec.attempt), val: binary.BigEndian.AppendUint64(nil, rs.id)})
+		ops = append(ops, op{key: jobKey(rs.rec.job, rs.rec.attempt), val: binaryRunID(rs.id)})
 	}
 	var sum summary
 	for i := range es {
@@ -77,6 +77,15 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 		ops = append(ops, op{key: runKey(pfxTail, rs.id), val: []byte{}})
 	case len(rs.tail) > 0 && len(ns.tail) == 0:
 		ops = append(ops, op{key: runKey(pfxTail, rs.id), del: true})
+	}
+	ns.rec.updated = ns.lastAppend
+	if rs.rec.lines == 0 && len(ns.rec.labels) == 0 {
+		// A run's labels are those of its first line unless StartRun
+		// gave some.
+		ns.rec.labels = append(Labels(nil), es[0].Labels...)
+	}
+	if ns.rec.status == Waiting {
+		ns.rec.status = Running
 	}
 	ops = append(ops, op{key: runKey(pfxRun, rs.id), val: ns.rec.encode()})
 	wb.changed = true
@@ -253,6 +262,8 @@ func getRunRecord(txn *badger.Txn, id uint64) (runRecord, error) {
 	})
 	return rec, err
 }
+
+func binaryRunID(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
 
 func decodeRunID(v []byte) (uint64, error) {
 	if len(v) != 8 {

@@ -1,0 +1,254 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// DefaultMaxAge is how long runs are kept by default: 30 days after their
+// last change, as in the run-log console.
+const DefaultMaxAge = 30 * 24 * time.Hour
+
+// Retention says how long runs are kept. A run's age is the time since its
+// last append or change of state (Updated), so that historical logs loaded
+// today are not dropped for the dates they carry. Pinned runs are kept
+// whatever their age.
+type Retention struct {
+	// MaxAge applies to runs no rule matches. 0 means DefaultMaxAge; a
+	// negative MaxAge keeps them forever.
+	MaxAge time.Duration
+	// Rules give other ages to the runs they match; the first that
+	// matches wins.
+	Rules []RetentionRule
+}
+
+// A RetentionRule keeps the runs it matches for MaxAge (negative: forever).
+// A rule matches a run whose status is one of Statuses (any if empty) and,
+// if Label is set, whose label Label matches Value ('*' wildcards).
+type RetentionRule struct {
+	Statuses []RunStatus
+	Label    string
+	Value    string
+	MaxAge   time.Duration
+}
+
+func (r *Retention) maxAge(info *RunInfo) time.Duration {
+	for _, rule := range r.Rules {
+		if rule.matches(info) {
+			return rule.MaxAge
+		}
+	}
+	if r.MaxAge == 0 {
+		return DefaultMaxAge
+	}
+	return r.MaxAge
+}
+
+func (rule *RetentionRule) matches(info *RunInfo) bool {
+	if len(rule.Statuses) > 0 {
+		found := false
+		for _, s := range rule.Statuses {
+			found = found || s == info.Status
+		}
+		if !found {
+			return false
+		}
+	}
+	if rule.Label != "" {
+		v, ok := info.Labels.Get(rule.Label)
+		if !ok || !globMatch(rule.Value, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// String describes the rule, for reports: "status=failed env=prod: 90d".
+func (rule RetentionRule) String() string {
+	var parts []string
+	if len(rule.Statuses) > 0 {
+		var ss []string
+		for _, s := range rule.Statuses {
+			ss = append(ss, s.String())
+		}
+		parts = append(parts, "status="+strings.Join(ss, ","))
+	}
+	if rule.Label != "" {
+		parts = append(parts, rule.Label+"="+rule.Value)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "all")
+	}
+	age := "forever"
+	if rule.MaxAge >= 0 {
+		age = rule.MaxAge.String()
+	}
+	return strings.Join(parts, " ") + ": " + age
+}
+
+// A GCReport says what GC deleted.
+type GCReport struct {
+	Checked int       // runs looked at
+	Deleted []RunInfo // runs deleted, as they were
+	Lines   int64     // lines deleted
+	Bytes   int64     // message bytes deleted
+	Kept    int       // expired runs kept because they are pinned
+}
+
+// GC deletes the runs that r says have expired, from the store and the
+// full-text index together (the index learns of each deleted block through
+// the change log), and returns what it did. A nil r means the DB's
+// Options.Retention. Runs that change while GC runs are judged again.
+func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
+	var rep GCReport
+	if r == nil {
+		r = db.opts.Retention
+	}
+	runs, err := db.Runs(ctx)
+	if err != nil {
+		return rep, err
+	}
+	t := now()
+	for i := range runs {
+		info := &runs[i]
+		rep.Checked++
+		age := r.maxAge(info)
+		if age < 0 || time.Duration(t-lastChange(info)) <= age {
+			continue
+		}
+		if info.Pinned {
+			rep.Kept++
+			continue
+		}
+		deleted, err := db.deleteRun(ctx, info.Job, info.Attempt, func(cur *runRecord) bool {
+			c := cur.info()
+			age := r.maxAge(&c)
+			return !c.Pinned && age >= 0 && time.Duration(t-lastChange(&c)) > age
+		})
+		if err != nil {
+			return rep, fmt.Errorf("cannot delete run %s/%d: %w", info.Job, info.Attempt, err)
+		}
+		if deleted {
+			rep.Deleted = append(rep.Deleted, *info)
+			rep.Lines += info.Lines
+			rep.Bytes += info.Bytes
+		}
+	}
+	return rep, nil
+}
+
+// lastChange is when a run last changed, as far as its record tells.
+func lastChange(info *RunInfo) int64 {
+	return max(info.Updated, info.Created, info.Ended)
+}
+
+// DeleteRun deletes a run, its lines and its index documents.
+func (db *DB) DeleteRun(ctx context.Context, job string, attempt int) error {
+	var id uint64
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		var err error
+		id, err = db.resolveRun(txn, job, attempt)
+		if err != nil {
+			return err
+		}
+		rec, err := getRunRecord(txn, id)
+		attempt = rec.attempt
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = db.deleteRun(ctx, job, attempt, nil)
+	return err
+}
+
+// deleteRun deletes run job/attempt if still, checked under the write
+// lock, ok(record) (or always, if ok is nil). Blocks go first, a batch at a
+// time, the run's record last: a crash in between leaves a run with fewer
+// blocks, which the next GC deletes.
+func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*runRecord) bool) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.mu.closed {
+		return false, ErrClosed
+	}
+	wb := db.newWriteBatch()
+	defer wb.discard()
+	rs, err := wb.run(runName{job, attempt}, false)
+	if err != nil || rs == nil {
+		return false, err
+	}
+	if ok != nil && !ok(&rs.rec) {
+		return false, nil
+	}
+	var ids []blockID
+	var sums []summary
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: runKey(pfxSummary, rs.id), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			_, first, _ := parseBlockKey(it.Item().Key())
+			s, err := itemSummary(it.Item())
+			if err != nil {
+				return err
+			}
+			ids = append(ids, blockID{rs.id, first})
+			sums = append(sums, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		ops := []op{
+			{key: blockKey(pfxBlock, id.run, id.first), del: true},
+			{key: blockKey(pfxSummary, id.run, id.first), del: true},
+		}
+		if sums[i].sealed {
+			seq := db.mu.nextSeq
+			db.mu.nextSeq++
+			ops = append(ops, op{key: changeKey(seq), val: changeValue(opDelete, id)})
+		}
+		if err := wb.add(ops, nil); err != nil {
+			return false, err
+		}
+	}
+	err = wb.add([]op{
+		{key: runKey(pfxRun, rs.id), del: true},
+		{key: runKey(pfxTail, rs.id), del: true},
+		{key: jobKey(job, attempt), del: true},
+	}, nil)
+	if err != nil {
+		return false, err
+	}
+	wb.changed = true
+	if err := wb.commit(); err != nil {
+		return false, err
+	}
+	name := runName{job, attempt}
+	delete(db.mu.runs, name)
+	delete(db.mu.byID, rs.id)
+	delete(db.mu.tails, rs.id)
+	delete(db.mu.latest, job)
+	db.names.Delete(rs.id)
+	return true, nil
+}
+
+// gcRetention runs GC in the background every Options.GCInterval.
+func (db *DB) gcRetention() {
+	rep, err := db.GC(db.ctx, nil)
+	switch {
+	case err != nil && db.ctx.Err() == nil:
+		db.logger().Error("retention", "err", err)
+	case len(rep.Deleted) > 0:
+		db.logger().Info("retention deleted expired runs", "runs", len(rep.Deleted), "lines", rep.Lines, "bytes", rep.Bytes)
+	}
+}

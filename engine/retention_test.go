@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Ensure that GC deletes exactly the runs that have expired under the
+// retention rules, from the store and the index together, keeps pinned
+// runs, and leaves every other run whole.
+func TestDB_GC(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	defer func(f func() int64) { now = f }(now)
+	now = func() int64 { return clock }
+	day := int64(24 * time.Hour)
+
+	db, err := Open(t.TempDir(), &Options{BlockLines: 8, GCInterval: -1, NoIndexer: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	type run struct {
+		job    string
+		status RunStatus
+		env    string
+		age    int64 // days since the last change
+		pinned bool
+		keep   bool
+	}
+	runs := []run{
+		{"ok-new", Success, "prod", 3, false, true},
+		{"ok-old", Success, "prod", 8, false, false},  // successful: 7 days
+		{"fail-mid", Failed, "prod", 60, false, true}, // failed: 90 days
+		{"fail-old", Failed, "prod", 100, false, false},
+		{"dev-old", Running, "dev", 20, false, false}, // env=dev: 10 days
+		{"run-mid", Running, "prod", 20, false, true}, // default: 30 days
+		{"run-old", Running, "prod", 40, false, false},
+		{"pinned", Failed, "prod", 400, true, true},
+	}
+	start := clock
+	for i, r := range runs {
+		clock = start - r.age*day
+		var es []Entry
+		for k := 0; k < 20; k++ {
+			es = append(es, Entry{Job: r.job, Message: fmt.Sprintf("%s line %d marker%d", r.job, k, i), Labels: Labels{{"env", r.env}}})
+		}
+		if _, err := db.Append(ctx, es...); err != nil {
+			t.Fatal(err)
+		}
+		if r.status.Finished() {
+			if err := db.FinishRun(ctx, r.job, 0, RunResult{Status: r.status}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r.pinned {
+			if err := db.Pin(ctx, r.job, 0, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	clock = start
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rules := &Retention{Rules: []RetentionRule{
+		{Label: "env", Value: "dev", MaxAge: 10 * 24 * time.Hour},
+		{Statuses: []RunStatus{Success}, MaxAge: 7 * 24 * time.Hour},
+		{Statuses: []RunStatus{Failed}, MaxAge: 90 * 24 * time.Hour},
+	}}
+	rep, err := db.GC(ctx, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var deleted []string
+	for _, d := range rep.Deleted {
+		deleted = append(deleted, d.Job)
+	}
+	if fmt.Sprint(deleted) != "[dev-old fail-old ok-old run-old]" || rep.Kept != 1 || rep.Lines != 80 || rep.Checked != 8 {
+		t.Fatalf("report: deleted %v, kept %d, lines %d, checked %d", deleted, rep.Kept, rep.Lines, rep.Checked)
+	}
+	for i, r := range runs {
+		_, err := db.Run(ctx, r.job, 0)
+		if r.keep != (err == nil) {
+			t.Errorf("run %s: kept %v, want %v (%v)", r.job, err == nil, r.keep, err)
+		}
+		if !r.keep && !errors.Is(err, ErrRunNotFound) {
+			t.Errorf("run %s: %v, want ErrRunNotFound", r.job, err)
+		}
+		// Through the index: the run's own word finds its lines or none.
+		n, err := db.Count(ctx, Word(fmt.Sprintf("marker%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int64{true: 20, false: 0}[r.keep]; n != want {
+			t.Errorf("run %s: %d lines found by its word, want %d", r.job, n, want)
+		}
+	}
+	st, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Runs != 4 || st.Lines != 80 || st.IndexDocs != st.Blocks || st.IndexLag != 0 {
+		t.Fatalf("stats after GC: %+v", st)
+	}
+	// A second GC finds nothing more.
+	if rep, err := db.GC(ctx, rules); err != nil || len(rep.Deleted) != 0 {
+		t.Fatalf("second GC: %+v %v", rep, err)
+	}
+}
