@@ -204,8 +204,12 @@ func equalFoldASCII(s, low string) bool {
 	return true
 }
 
-// globMatch reports whether s matches pattern, in which '*' matches any run
-// of bytes (including none) and every other byte matches itself.
+// MatchGlob reports whether s matches pattern, in which '*' matches any run
+// of bytes (including none) and every other byte matches itself, as job and
+// label filters match.
+func MatchGlob(pattern, s string) bool { return globMatch(pattern, s) }
+
+// globMatch is MatchGlob.
 func globMatch(pattern, s string) bool {
 	star := strings.IndexByte(pattern, '*')
 	if star < 0 {

@@ -28,9 +28,20 @@ type Node interface {
 // from left to right.
 type Query struct {
 	// Filter selects log lines. Nil matches every line (an empty query).
+	// In a query over runs (RunRuns) it selects runs.
 	Filter Expr
+	// Having, in a query over runs, keeps the runs that have a line
+	// matching it: "status=failed HAVING timeout". Nil if absent.
+	Having *Having
 	// Pipes are the "| …" stages, in order.
 	Pipes []Pipe
+}
+
+// Having is the "HAVING filter" clause of a query over runs: the filter
+// applies to the runs' lines.
+type Having struct {
+	X   Expr
+	Pos Position
 }
 
 // An Expr is a node of the filter. It is one of *OrExpr, *AndExpr, *NotExpr,
@@ -188,12 +199,16 @@ func (q *Query) Position() Position {
 	if q.Filter != nil {
 		return q.Filter.Position()
 	}
+	if q.Having != nil {
+		return q.Having.Pos
+	}
 	if len(q.Pipes) > 0 {
 		return q.Pipes[0].Position()
 	}
 	return Position{Line: 1, Column: 1}
 }
 
+func (h *Having) Position() Position       { return h.Pos }
 func (e *OrExpr) Position() Position       { return e.Pos }
 func (e *AndExpr) Position() Position      { return e.Pos }
 func (e *NotExpr) Position() Position      { return e.Pos }

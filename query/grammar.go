@@ -34,7 +34,13 @@ import (
 type queryCST struct {
 	Pos    lexer.Position
 	Filter *orCST     `parser:"@@?"`
+	Having *havingCST `parser:"@@?"`
 	Pipes  []*pipeCST `parser:"( '|':Pipe @@ )*"`
+}
+
+type havingCST struct {
+	Pos    lexer.Position
+	Filter *orCST `parser:"'HAVING':Keyword @@"`
 }
 
 type orCST struct {

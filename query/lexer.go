@@ -34,7 +34,7 @@ import (
 // Token types.
 const (
 	tokEOF     = lexer.EOF
-	tokKeyword = -(iota + 2) // AND OR NOT
+	tokKeyword = -(iota + 2) // AND OR NOT HAVING
 	tokMinus                 // '-' negating the term that follows
 	tokLParen                // (
 	tokRParen                // )
@@ -420,7 +420,7 @@ func (s *scanner) filterToken() error {
 	}
 	n := bareLen(src, i, false)
 	switch src[i : i+n] {
-	case "AND", "OR", "NOT":
+	case "AND", "OR", "NOT", "HAVING":
 		s.emit(tokKeyword, n)
 	default:
 		s.emit(tokWord, n)

@@ -123,6 +123,7 @@ const pipeNames = "sort, limit, head, offset, count, fields or context"
 // that a change to the grammar cannot leak a struct name into a message.
 var expectedItems = map[string]string{
 	"QueryCST":   "a search term or a pipe",
+	"HavingCST":  "HAVING",
 	"OrCST":      "a search term",
 	"AndCST":     "a search term",
 	"UnaryCST":   "a search term",
@@ -300,6 +301,9 @@ func (p *lowering) query(c *queryCST) *Query {
 	if c.Filter != nil {
 		q.Filter = p.or(c.Filter)
 	}
+	if c.Having != nil {
+		q.Having = &Having{X: p.or(c.Having.Filter), Pos: position(c.Having.Pos)}
+	}
 	for _, pc := range c.Pipes {
 		if pipe := p.pipe(pc); pipe != nil {
 			q.Pipes = append(q.Pipes, pipe)
@@ -429,9 +433,21 @@ func fieldRefs(cs []*nameCST) []FieldRef {
 // per field, regular expressions, where tz= stands, and that each pipe gets
 // the kind of rows it needs.
 func validate(src string, q *Query) error {
-	v := &validator{src: src}
+	return (&validator{src: src}).query(q)
+}
+
+// validateLines is validate for a query over lines, where labels, being
+// text, compare with = and != only (a query over runs has numeric fields).
+func validateLines(src string, q *Query) error {
+	return (&validator{src: src, lines: true}).query(q)
+}
+
+func (v *validator) query(q *Query) error {
 	if q.Filter != nil {
 		v.expr(q.Filter, true)
+	}
+	if q.Having != nil && v.err == nil {
+		v.expr(q.Having.X, false)
 	}
 	if v.err == nil {
 		v.pipes(q.Pipes)
@@ -440,9 +456,10 @@ func validate(src string, q *Query) error {
 }
 
 type validator struct {
-	src string
-	err error
-	tz  *CompareExpr // the tz= seen, if any
+	src   string
+	lines bool // the query is over lines
+	err   error
+	tz    *CompareExpr // the tz= seen, if any
 }
 
 func (v *validator) errorf(pos Position, format string, args ...any) {
@@ -517,8 +534,12 @@ func (v *validator) compare(e *CompareExpr, top bool) {
 		}
 		v.tz = e
 		_, err = ParseZone(e.Value)
-	default: // job and labels
+	case fieldJob:
 		if e.Op != engine.Eq && e.Op != engine.Ne {
+			v.errorf(e.Pos, "%s compares with = and != only, not %s (quote the term to search for it as text)", e.Field, e.Op)
+		}
+	default: // labels, and the numeric fields of runs
+		if v.lines && e.Op != engine.Eq && e.Op != engine.Ne {
 			v.errorf(e.Pos, "%s compares with = and != only, not %s (quote the term to search for it as text)", e.Field, e.Op)
 		}
 	}

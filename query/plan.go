@@ -63,8 +63,11 @@ func NewPlan(q *Query, opts Options) (*Plan, error) {
 		p.Location = time.Local
 	}
 	src := q.String()
-	if err := validate(src, q); err != nil {
+	if err := validateLines(src, q); err != nil {
 		return nil, err
+	}
+	if q.Having != nil {
+		return nil, &ParseError{Pos: q.Having.Pos, Msg: "HAVING selects runs by their lines; use it in a query over runs (logdb runs)", Query: src}
 	}
 	if tz := findTZ(q.Filter); tz != nil {
 		loc, err := ParseZone(tz.Value)

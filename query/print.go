@@ -16,6 +16,12 @@ func (q *Query) String() string {
 	if q.Filter != nil {
 		b.WriteString(q.Filter.String())
 	}
+	if q.Having != nil {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(q.Having.String())
+	}
 	for _, p := range q.Pipes {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -25,6 +31,8 @@ func (q *Query) String() string {
 	}
 	return b.String()
 }
+
+func (h *Having) String() string { return "HAVING " + h.X.String() }
 
 func (e *OrExpr) String() string {
 	return operand(e.LHS, 1) + " OR " + operand(e.RHS, 2)

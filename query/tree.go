@@ -42,6 +42,8 @@ func dump(b *strings.Builder, n Node, depth int, withPos bool) {
 	switch n := n.(type) {
 	case *Query:
 		line(depth, nil, "Query")
+	case *Having:
+		line(depth, &pos, "Having")
 	case *OrExpr:
 		line(depth, &pos, "Or")
 	case *AndExpr:

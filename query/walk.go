@@ -9,6 +9,9 @@ func Children(n Node) []Node {
 		if n.Filter != nil {
 			out = append(out, n.Filter)
 		}
+		if n.Having != nil {
+			out = append(out, n.Having)
+		}
 		for _, p := range n.Pipes {
 			out = append(out, p)
 		}
@@ -20,6 +23,8 @@ func Children(n Node) []Node {
 	case *NotExpr:
 		return []Node{n.X}
 	case *ParenExpr:
+		return []Node{n.X}
+	case *Having:
 		return []Node{n.X}
 	}
 	return nil
