@@ -99,35 +99,62 @@ type GCReport struct {
 	Kept    int       // expired runs kept because they are pinned
 }
 
-// GC deletes the runs that r says have expired, from the store and the
-// full-text index together (the index learns of each deleted block through
-// the change log), and returns what it did. A nil r means the DB's
-// Options.Retention. Runs that change while GC runs are judged again.
-func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
-	var rep GCReport
+// Expired returns the runs that r says have expired, as GC would delete
+// them, and how many expired runs are kept because they are pinned. A nil r
+// means the DB's Options.Retention.
+func (db *DB) Expired(ctx context.Context, r *Retention) (expired []RunInfo, pinned int, err error) {
 	if r == nil {
 		r = db.opts.Retention
 	}
 	runs, err := db.Runs(ctx)
 	if err != nil {
-		return rep, err
+		return nil, 0, err
 	}
 	t := now()
 	for i := range runs {
-		info := &runs[i]
-		rep.Checked++
-		age := r.maxAge(info)
-		if age < 0 || time.Duration(t-lastChange(info)) <= age {
+		if !r.expired(&runs[i], t) {
 			continue
 		}
-		if info.Pinned {
-			rep.Kept++
+		if runs[i].Pinned {
+			pinned++
 			continue
 		}
+		expired = append(expired, runs[i])
+	}
+	return expired, pinned, nil
+}
+
+// expired reports whether a run's age exceeds its maximum at time t.
+func (r *Retention) expired(info *RunInfo, t int64) bool {
+	age := r.maxAge(info)
+	return age >= 0 && time.Duration(t-lastChange(info)) > age
+}
+
+// GC deletes the runs that r says have expired, from the store and the
+// full-text index together (the index learns of each deleted block through
+// the change log), and returns what it did. A nil r means the DB's
+// Options.Retention. A run that changed since it was judged is judged again
+// before it is deleted.
+func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
+	if r == nil {
+		r = db.opts.Retention
+	}
+	var rep GCReport
+	expired, pinned, err := db.Expired(ctx, r)
+	if err != nil {
+		return rep, err
+	}
+	rep.Kept = pinned
+	runs, err := db.Runs(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Checked = len(runs)
+	for i := range expired {
+		info := &expired[i]
 		deleted, err := db.deleteRun(ctx, info.Job, info.Attempt, func(cur *runRecord) bool {
 			c := cur.info()
-			age := r.maxAge(&c)
-			return !c.Pinned && age >= 0 && time.Duration(t-lastChange(&c)) > age
+			return !c.Pinned && r.expired(&c, now())
 		})
 		if err != nil {
 			return rep, fmt.Errorf("cannot delete run %s/%d: %w", info.Job, info.Attempt, err)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -24,7 +25,8 @@ type RunInfo struct {
 	Pinned  bool   // exempt from retention
 
 	// Times, Unix ns; 0 when unknown. Triggered and Started come from
-	// StartRun (Started defaults to the first append); Ended from
+	// StartRun (Started defaults to the first append, Triggered to
+	// Started, or to Created while the run waits); Ended from
 	// FinishRun. Created is the wall time the run was first stored,
 	// Updated of its last append or change. FirstTime and LastTime bound
 	// the event times of its lines.
@@ -56,6 +58,9 @@ func (r *runRecord) info() RunInfo {
 	}
 	if info.Started == 0 && r.status != Waiting {
 		info.Started = r.created
+	}
+	if info.Triggered == 0 {
+		info.Triggered = cmp.Or(info.Started, r.created)
 	}
 	switch {
 	case r.duration > 0:

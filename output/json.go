@@ -109,6 +109,8 @@ func appendValue(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case int64:
 		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
 	case time.Time:
 		return appendString(b, x.UTC().Format(jsonTimeLayout))
 	case nil:

@@ -85,6 +85,8 @@ func formatValue(v any) string {
 		return x
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	case engine.Level:
 		return x.String()
 	case time.Time:

@@ -78,7 +78,7 @@ func (t *tableWriter) Write(row *query.Row) error {
 		if t.rightN == nil {
 			t.rightN = make([]bool, len(row.Values))
 			for i, v := range row.Values {
-				_, t.rightN[i] = v.(int64)
+				t.rightN[i] = isNumber(v)
 			}
 		}
 		r := make([]string, len(row.Values))
@@ -178,4 +178,13 @@ func (t *tableWriter) render() {
 		}
 		line(cells)
 	}
+}
+
+// isNumber reports whether v is a number, which tables align right.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int64, float64:
+		return true
+	}
+	return false
 }

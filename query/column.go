@@ -79,6 +79,10 @@ func compareValues(a, b any) int {
 		if y, ok := b.(int64); ok {
 			return cmp.Compare(x, y)
 		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return cmp.Compare(x, y)
+		}
 	case string:
 		if y, ok := b.(string); ok {
 			return strings.Compare(x, y)
@@ -99,7 +103,7 @@ func typeRank(v any) int {
 	switch v.(type) {
 	case engine.Level:
 		return 1
-	case int64:
+	case int64, float64:
 		return 2
 	case time.Time:
 		return 3
@@ -107,6 +111,15 @@ func typeRank(v any) int {
 		return 4
 	}
 	return 0
+}
+
+// value returns a record's value in column i, or nil when i is -1 (a
+// column the record lacks).
+func (r *Row) value(i int) any {
+	if i < 0 {
+		return nil
+	}
+	return r.Values[i]
 }
 
 // columnIndex returns the index of name in cols, or -1.

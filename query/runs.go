@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,8 +21,8 @@ import (
 // HAVING. Without a sort pipe, runs come newest first.
 
 // The columns of a run row. Times are time.Time in the query's zone (nil
-// when unknown); duration and billed are milliseconds, memory bytes, as in
-// the function-log API.
+// when unknown); duration is float64 milliseconds to the microsecond, billed
+// whole milliseconds, memory bytes, as in the function-log API.
 const (
 	colRunJob      = "job"
 	colRunAttempt  = "attempt"
@@ -131,7 +132,7 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 		}
 		return compareInt(int64(a.Attempt), int64(b.Attempt))
 	})
-	cols := runColumns(kept, hits != nil)
+	cols := runColumns(kept, hits != nil, q.Pipes)
 	rows := make([]Row, len(kept))
 	for i := range kept {
 		rows[i] = Row{Kind: RecordRow, Columns: cols, Values: runValues(&kept[i], cols, hits, opts.Location)}
@@ -173,8 +174,10 @@ func compareInt(a, b int64) int {
 }
 
 // runColumns returns the columns of run rows: the fixed ones, "hits" with
-// HAVING, then every label name seen, sorted.
-func runColumns(runs []engine.RunInfo, having bool) []string {
+// HAVING, then every label name seen, sorted, then the other run fields and
+// labels that the pipes name before they reshape the rows (trigger, pinned,
+// a label no run has).
+func runColumns(runs []engine.RunInfo, having bool, pipes []Pipe) []string {
 	cols := append([]string(nil), RunColumns...)
 	if having {
 		cols = append(cols, colRunHits)
@@ -193,7 +196,39 @@ func runColumns(runs []engine.RunInfo, having bool) []string {
 		}
 	}
 	slices.Sort(labels)
-	return append(cols, labels...)
+	cols = append(cols, labels...)
+	for _, name := range pipeColumns(pipes) {
+		if !seen[name] && name != colCount {
+			seen[name] = true
+			cols = append(cols, name)
+		}
+	}
+	return cols
+}
+
+// pipeColumns returns the columns that pipes name up to the first that
+// reshapes the rows (count or fields), inclusive.
+func pipeColumns(pipes []Pipe) []string {
+	var named []string
+	for _, p := range pipes {
+		switch p := p.(type) {
+		case *SortPipe:
+			for _, k := range p.Keys {
+				named = append(named, k.Field)
+			}
+		case *CountPipe:
+			for _, f := range p.By {
+				named = append(named, f.Name)
+			}
+			return named
+		case *FieldsPipe:
+			for _, f := range p.Fields {
+				named = append(named, f.Name)
+			}
+			return named
+		}
+	}
+	return named
 }
 
 func runValues(r *engine.RunInfo, cols []string, hits map[[2]string]int64, loc *time.Location) []any {
@@ -231,7 +266,7 @@ func runValue(r *engine.RunInfo, name string, loc *time.Location) any {
 	case colRunTrigger:
 		return at(r.Triggered)
 	case colRunDuration:
-		return r.Duration.Milliseconds()
+		return float64(r.Duration.Round(time.Microsecond)) / float64(time.Millisecond)
 	case colRunBilled:
 		return r.BilledDuration.Milliseconds()
 	case colRunMemory:
@@ -369,15 +404,15 @@ func runCompare(l *lowerer, text string, e *CompareExpr) (func(*engine.RunInfo, 
 	case colRunExit:
 		return number(parseInt, func(r *engine.RunInfo) int64 { return r.ExitCode })
 	case colRunDuration:
-		return number(parseMillis, func(r *engine.RunInfo) int64 { return r.Duration.Milliseconds() })
+		return number(parseRunDuration, func(r *engine.RunInfo) int64 { return int64(r.Duration) })
 	case colRunBilled:
-		return number(parseMillis, func(r *engine.RunInfo) int64 { return r.BilledDuration.Milliseconds() })
+		return number(parseRunDuration, func(r *engine.RunInfo) int64 { return int64(r.BilledDuration) })
 	case colRunMemory:
-		return number(parseBytes, func(r *engine.RunInfo) int64 { return r.PeakMemory })
+		return number(ParseSize, func(r *engine.RunInfo) int64 { return r.PeakMemory })
 	case colRunLines:
 		return number(parseInt, func(r *engine.RunInfo) int64 { return r.Lines })
 	case colRunBytes:
-		return number(parseBytes, func(r *engine.RunInfo) int64 { return r.Bytes })
+		return number(ParseSize, func(r *engine.RunInfo) int64 { return r.Bytes })
 	case colRunErrors:
 		return number(parseInt, func(r *engine.RunInfo) int64 { return r.Levels[engine.Error] + r.Levels[engine.Fatal] })
 	case colRunWarnings:
@@ -423,21 +458,22 @@ func parseInt(v string) (int64, error) {
 	return n, nil
 }
 
-// parseMillis reads a duration in milliseconds: "250", "250ms", "1.5s",
-// "2m".
-func parseMillis(v string) (int64, error) {
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return n, nil
+// parseRunDuration reads a duration, in milliseconds when it is a bare number
+// as in the function-log API: "250", "2.5", "250ms", "1.5s", "2m". It
+// returns nanoseconds.
+func parseRunDuration(v string) (int64, error) {
+	if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && ms < float64(math.MaxInt64/int64(time.Millisecond)) {
+		return int64(ms * float64(time.Millisecond)), nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, fmt.Errorf("want milliseconds or a duration such as 500ms, 1.5s or 2m, not %q", v)
 	}
-	return d.Milliseconds(), nil
+	return int64(d), nil
 }
 
-// parseBytes reads a size: "131072", "128KiB", "1.5MB", "2GiB".
-func parseBytes(v string) (int64, error) {
+// ParseSize reads a size in bytes: "131072", "128KiB", "1.5MB", "2GiB".
+func ParseSize(v string) (int64, error) {
 	units := []struct {
 		suffix string
 		mult   float64

@@ -19,7 +19,7 @@ import (
 //	etl-b    0       failed   2    3000ms   128MiB etl-users   2 (2)
 //	api      0       success  0    35ms     1MiB   gateway     1 (0)
 //	nightly  0       running  –    –        –      etl-orders  1 (0)
-func runsFixture(t *testing.T) *engine.DB {
+func runsFixture(t testing.TB) *engine.DB {
 	ctx := context.Background()
 	db := testutil.MustOpenDB(t, nil)
 	day := func(d int) int64 { return time.Date(2025, 3, 20+d, 10, 0, 0, 0, time.UTC).UnixNano() }
@@ -108,12 +108,16 @@ func TestRunRuns(t *testing.T) {
 		{"during=yesterday", "nightly 0 running 0"},
 		{"duration>=1s", "etl-b 0 failed 3000; etl-a 0 failed 1200"},
 		{"memory>64MiB", "etl-b 0 failed 3000"},
+		{"duration>35 duration<800.5", "etl-a 1 success 800"},
+		{"duration<=0.035s", "nightly 0 running 0; api 0 success 35"},
 		{"job=etl-a attempt=latest", "etl-a 1 success 800"},
 		{"job=etl-a attempt=-1", "etl-a 0 failed 1200"},
 		{"HAVING timeout", "etl-b 0 failed 3000 2; etl-a 0 failed 1200 1"},
 		{"status=failed HAVING timeout | sort by hits desc | limit 1", "etl-b 0 failed 3000 2"},
 		{"flow=etl-orders OR flow=gateway | count", "4"},
 		{"NOT status=success | fields job, status", "nightly running; etl-b failed; etl-a failed"},
+		{"job=api | fields job, pinned, nosuch", "api false "},
+		{"job=api | sort by trigger, nosuch | count by nosuch", " 1"},
 	} {
 		if got := runRows(t, db, tc.query); got != tc.want {
 			t.Errorf("runs %q:\n got %s\nwant %s", tc.query, got, tc.want)
@@ -132,4 +136,39 @@ func TestRunRuns(t *testing.T) {
 	if _, err := Run(context.Background(), db, MustParse("x HAVING y"), Options{}); err == nil || !strings.Contains(err.Error(), "logdb runs") {
 		t.Errorf("HAVING in a line query: %v", err)
 	}
+}
+
+// FuzzRunRuns checks that no query makes a query over runs, or over lines,
+// panic: whatever Parse accepts runs to the end or fails with an error.
+func FuzzRunRuns(f *testing.F) {
+	for _, s := range roundTripInputs {
+		f.Add(s)
+	}
+	for _, s := range []string{"status=failed HAVING timeout | sort by hits desc", "| fields trigger, x | count by x",
+		"duration>1.5 memory<=1GiB | sort by pinned", "attempt=-1 | count by status, flow"} {
+		f.Add(s)
+	}
+	db := runsFixture(f)
+	f.Fuzz(func(t *testing.T, src string) {
+		q, err := Parse(src)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		opts := Options{Now: testNow, Location: time.UTC}
+		for _, run := range []func(context.Context, RunSource, *Query, Options) (*Rows, error){RunRuns, func(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows, error) {
+			return Run(ctx, src, q, opts)
+		}} {
+			rows, err := run(ctx, db, q, opts)
+			if err != nil {
+				continue
+			}
+			for rows.Next() {
+				_ = rows.Row()
+			}
+			_ = rows.Err()
+			rows.Close()
+		}
+	})
 }

@@ -68,7 +68,7 @@ func (s *countStage) load(ctx context.Context) error {
 			if r.Kind == EntryRow {
 				vals[i] = entryValue(r.Entry, name, s.loc)
 			} else {
-				vals[i] = r.Values[idx[i]]
+				vals[i] = r.value(idx[i])
 			}
 			appendKey(&key, vals[i])
 		}

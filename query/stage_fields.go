@@ -35,7 +35,7 @@ func (s *fieldsStage) next(ctx context.Context) bool {
 		if r.Kind == EntryRow {
 			s.cur.Values[i] = entryValue(r.Entry, name, s.loc)
 		} else {
-			s.cur.Values[i] = r.Values[s.idx[i]]
+			s.cur.Values[i] = r.value(s.idx[i])
 		}
 	}
 	return true

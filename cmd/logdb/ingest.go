@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -127,6 +128,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 			o.Job = in.defaultJob
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
+			if errors.Is(err, engine.ErrRunFinished) {
+				return fmt.Errorf("%s: %w (write to a new attempt: logdb run retry --job JOB)", in.name, err)
+			}
 			return fmt.Errorf("%s: %w", in.name, err)
 		}
 	}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logdb/logdb/engine"
+)
+
+const gcUsage = `usage: logdb gc [--dir DIR] [--max-age AGE] [--rule RULE]... [--dry-run]
+
+Deletes the runs whose retention has run out, their lines and their index
+entries, and reports what it deleted. A run's age is the time since its last
+line or change of state; pinned runs ('logdb run pin') are kept. A running
+logdb also does this every hour with the defaults.
+
+Flags:
+  --max-age AGE   how long runs no rule matches are kept (default 30d; a
+                  negative age keeps them forever). AGE: 90d, 12h, 2w …
+  --rule RULE     a different age for some runs; the first matching rule
+                  wins. RULE: status=failed:90d, status=success:7d,
+                  status=success,canceled:3d, env=dev:10d, flow=etl-*:14d
+  --dry-run       list what would be deleted, delete nothing
+
+Example:
+  logdb gc --rule status=failed:90d --rule status=success:7d --dry-run
+`
+
+func init() {
+	register(&command{name: "gc", summary: "delete runs past their retention", usage: gcUsage, run: runGC})
+}
+
+// ruleFlags collects repeated --rule flags.
+type ruleFlags []engine.RetentionRule
+
+func (r *ruleFlags) String() string { return fmt.Sprint(*r) }
+
+func (r *ruleFlags) Set(s string) error {
+	match, age, ok := strings.Cut(s, ":")
+	name, value, ok2 := strings.Cut(match, "=")
+	if !ok || !ok2 || name == "" {
+		return fmt.Errorf("want NAME=VALUE:AGE, as status=failed:90d, not %q", s)
+	}
+	d, err := parseAge(age)
+	if err != nil {
+		return err
+	}
+	rule := engine.RetentionRule{MaxAge: d}
+	if name == "status" {
+		for _, v := range strings.Split(value, ",") {
+			st, ok := engine.ParseRunStatus(v)
+			if !ok {
+				return fmt.Errorf("unknown status %q in %q", v, s)
+			}
+			rule.Statuses = append(rule.Statuses, st)
+		}
+	} else {
+		rule.Label, rule.Value = name, value
+	}
+	*r = append(*r, rule)
+	return nil
+}
+
+// parseAge reads a duration that may use days and weeks: 30d, 2w, 12h.
+func parseAge(s string) (time.Duration, error) {
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if num, ok := strings.CutSuffix(s, suffix); ok {
+			n, err := strconv.ParseFloat(num, 64)
+			if err != nil {
+				return 0, fmt.Errorf("bad age %q", s)
+			}
+			return time.Duration(n * float64(unit)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h)", s)
+	}
+	return d, nil
+}
+
+type ageFlag time.Duration
+
+func (a *ageFlag) String() string { return time.Duration(*a).String() }
+func (a *ageFlag) Set(s string) error {
+	d, err := parseAge(s)
+	*a = ageFlag(d)
+	return err
+}
+
+func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet("gc", g)
+	maxAge := ageFlag(engine.DefaultMaxAge)
+	var rules ruleFlags
+	fs.Var(&maxAge, "max-age", "")
+	fs.Var(&rules, "rule", "")
+	dry := fs.Bool("dry-run", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	ret := &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules}
+	db, err := openDB(g, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *dry {
+		expired, pinned, err := db.Expired(ctx, ret)
+		if err != nil {
+			return err
+		}
+		var lines int64
+		for _, r := range expired {
+			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", r.Job, r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
+			lines += r.Lines
+		}
+		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); %d expired runs are pinned\n", len(expired), lines, pinned)
+		return nil
+	}
+	start := time.Now()
+	rep, err := db.GC(ctx, ret)
+	if err != nil {
+		return err
+	}
+	for _, r := range rep.Deleted {
+		fmt.Fprintf(m.Stdout, "%s/%d %s %d lines\n", r.Job, r.Attempt, r.Status, r.Lines)
+	}
+	fmt.Fprintf(m.Stderr, "checked %d runs, deleted %d (%d lines, %d bytes), kept %d pinned, in %v\n",
+		rep.Checked, len(rep.Deleted), rep.Lines, rep.Bytes, rep.Kept, time.Since(start).Round(time.Millisecond))
+	return nil
+}
