@@ -29,7 +29,7 @@ func (db *DB) Follow(ctx context.Context, r ReadRequest, fn func(*Page) error) e
 		if err != nil {
 			return err
 		}
-		final := p.IsEnd && p.Status != Running
+		final := p.IsEnd && p.Status.Finished()
 		if len(p.Entries) > 0 || final {
 			if err := fn(p); err != nil {
 				return err

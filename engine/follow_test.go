@@ -48,3 +48,31 @@ func TestDB_Follow(t *testing.T) {
 		t.Fatalf("followed to line %d, final page %+v", next-1, final)
 	}
 }
+
+// Ensure that Follow waits through a run's Waiting state: it follows a run
+// that is triggered but not started until it runs and finishes.
+func TestDB_FollowWaiting(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	db := testutil.MustOpenDB(t, nil)
+	if _, err := db.StartRun(ctx, engine.RunSpec{Job: "w", Attempt: 0, Waiting: true}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		appendN(t, db, "w", 0, 1, 3)
+		if err := db.FinishRun(ctx, "w", 0, engine.RunResult{Status: engine.Failed}); err != nil {
+			t.Error(err)
+		}
+	}()
+	var lines int
+	var final engine.RunStatus
+	err := db.Follow(ctx, engine.ReadRequest{Job: "w", Count: 10}, func(p *engine.Page) error {
+		lines += len(p.Entries)
+		final = p.Status
+		return nil
+	})
+	if err != nil || lines != 3 || final != engine.Failed {
+		t.Fatalf("Follow of a waiting run: %v, %d lines, final status %v", err, lines, final)
+	}
+}

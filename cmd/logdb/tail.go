@@ -77,7 +77,7 @@ func runTail(m *Main, ctx context.Context, g *globals, args []string) error {
 				return err
 			}
 		}
-		if p.Status != engine.Running && p.Status != engine.Waiting {
+		if p.Status.Finished() {
 			final = p
 		}
 		return w.Flush()
