@@ -30,6 +30,13 @@
 // read` processes and a fresh process opening the store. The Report puts
 // each figure beside its VictoriaLogs anchor and issue 3's target (Check).
 //
+// RunServer is `logdb bench --server` (issue 4): it measures logdb serve,
+// a server of package server in this process or one at an address, through
+// package client: batched appends by concurrent clients with followers,
+// single-line appends, READs, QUERY pages and all of them at once, with
+// requests/s, lines/s and p50/p99 per operation (ServerReport), and checks
+// that the store holds exactly the lines acknowledged.
+//
 // # Caveats
 //
 // The same Workload fields give the same lines, byte for byte, on every

@@ -15,6 +15,8 @@ const benchUsage = `usage: logdb bench [all|ingest|query|read] [--lines N] [--se
                    [--file FILE [--format F]] [--word W] [-o table|json|gobench]
                    [--dir DIR] [--keep] [--reps N] [--time D] [--cli-runs N] [--no-cli]
        logdb bench gen [--lines N] [--seed S] [--end TIME] [-o FILE|-]
+       logdb bench --server [ADDR] [--clients K] [--batch B] [--lines N] [--readers R]
+                   [--read-count C] [--followers F] [--time D] [-o table|json|gobench]
 
 Measures logdb on a whole workload: by default 1,000,000 lines of the
 synthetic run-log workload (about 1000 runs of 100 to 2000 lines, levels
@@ -41,6 +43,15 @@ which is removed afterwards. Progress goes to stderr, the report to stdout.
   gen     writes the workload as JSON lines (time, level, job, msg, flow,
           env, app, component) to a file or stdout, streaming, for other
           tools to load the same bytes
+
+With --server it measures logdb serve instead (issue 4): a server in this
+process on 127.0.0.1:0 over a new store, or the one at ADDR (which must run
+with --rate 0). K clients append --lines lines in batches of B to runs of
+their own while F followers follow them (the delay from an append to the
+line's arrival); then for --time each: single-line appends, READs of C
+lines at random places by R readers, QUERY pages, and all at once. It
+reports requests/s, lines/s and p50/p99 latency per operation, and checks
+that the store holds exactly the lines acknowledged.
 
 Each figure is shown beside its VictoriaLogs anchor and issue 3's target
 with a check mark (the anchors are for 1,000,000 lines on the project
@@ -76,6 +87,7 @@ Examples:
   logdb bench --file ../shared/data/k8s-failure-reproduction/C1_kube-scheduler.log
   logdb bench gen --lines 1000000 -o workload.jsonl
   logdb bench gen --lines 1000 | head -3
+  logdb bench --server --clients 16 --batch 500
 `
 
 func init() {
@@ -135,6 +147,9 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	// The child processes that bench starts come back here.
 	if len(args) > 0 && bench.IsChild(args[0]) {
 		return bench.RunChild(ctx, args, m.Stdout)
+	}
+	if rest, addr, ok := serverBenchArgs(args); ok {
+		return m.benchServer(ctx, g, rest, addr) // see bench_server.go
 	}
 	fs := newFlagSet("bench", g)
 	b := &benchOptions{}

@@ -45,7 +45,8 @@ func lookup(name string) *command {
 
 // globals are the flags every command accepts.
 type globals struct {
-	dir string
+	dir    string
+	remote // --server, --auth-token, --tls-ca: see remote.go
 }
 
 func (m *Main) defaultDir() string {
@@ -80,7 +81,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 // Run runs the command line args (without the program name) and returns the
 // exit status.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	g := &globals{dir: m.defaultDir()}
+	g := &globals{dir: m.defaultDir(), remote: m.defaultRemote()}
 	// Global flags before the command name.
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
@@ -88,15 +89,15 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		case "h", "help":
 			m.printHelp(m.Stdout)
 			return exitOK
-		case "dir", "d":
+		case "dir", "d", "server", "auth-token", "tls-ca":
 			if !hasValue {
 				if len(args) < 2 {
-					fmt.Fprintln(m.Stderr, "logdb: flag --dir needs a value")
+					fmt.Fprintf(m.Stderr, "logdb: flag --%s needs a value\n", name)
 					return exitUsage
 				}
 				value, args = args[1], args[1:]
 			}
-			g.dir = value
+			*g.valueFlag(name) = value
 			args = args[1:]
 		case "version":
 			args = []string{"version"}
@@ -104,6 +105,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			fmt.Fprintf(m.Stderr, "logdb: unknown flag %s\nRun 'logdb help' for usage.\n", args[0])
 			return exitUsage
 		}
+	}
+	if len(args) == 0 && m.isTerminal() {
+		args = []string{"repl"} // on a terminal, logdb alone opens the shell: see repl.go
 	}
 	if len(args) == 0 {
 		m.printHelp(m.Stderr)
@@ -155,7 +159,7 @@ tasks, pipelines, API calls and functions write.
 
 Usage:
 
-	logdb [--dir DIR] <command> [arguments]
+	logdb [--dir DIR | --server ADDR] <command> [arguments]
 
 The commands are:
 
@@ -164,7 +168,9 @@ The commands are:
 		fmt.Fprintf(w, "\t%-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-The data directory is --dir, else $LOGDB_DIR, else ./logdb-data.
+The data directory is --dir, else $LOGDB_DIR, else ./logdb-data. With
+--server ADDR (or $LOGDB_SERVER), query, read, ingest and stats talk to a
+'logdb serve' there instead ('logdb help serve').
 Run 'logdb help <command>' or 'logdb <command> --help' for more.
 
 Examples:
@@ -181,6 +187,7 @@ func newFlagSet(name string, g *globals) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&g.dir, "dir", g.dir, "data directory")
+	g.remote.define(fs)
 	return fs
 }
 

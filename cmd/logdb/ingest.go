@@ -99,6 +99,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		inputs = append(inputs, in)
 	}
 
+	if g.server != "" {
+		return m.ingestRemote(ctx, g, inputs, opts, *job)
+	}
 	db, err := openDB(g, true, &engine.Options{MaxLineBytes: *maxLine})
 	if err != nil {
 		return err

@@ -81,6 +81,9 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 			*format = "table"
 		}
 	}
+	if g.server != "" {
+		return m.queryRemote(ctx, g, src, *tz, *format)
+	}
 	db, err := openDB(g, false, nil)
 	if err != nil {
 		return err

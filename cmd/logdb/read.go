@@ -81,6 +81,9 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	if g.server != "" {
+		return m.readRemote(ctx, g, req, w)
+	}
 	db, err := openDB(g, false, nil)
 	if err != nil {
 		return err

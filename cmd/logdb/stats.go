@@ -34,18 +34,13 @@ func runStats(m *Main, ctx context.Context, g *globals, args []string) error {
 	if *format != "table" && *format != "json" {
 		return usagef("unknown format %q (want table or json)", *format)
 	}
-	db, err := openDB(g, false, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st, err := db.Stats(ctx)
+	st, err := storeStats(ctx, g)
 	if err != nil {
 		return err
 	}
 	if *format == "json" {
 		return json.NewEncoder(m.Stdout).Encode(map[string]any{
-			"dir": g.dir, "runs": st.Runs, "jobs": st.Jobs, "lines": st.Lines, "bytes": st.Bytes,
+			"dir": g.where(), "runs": st.Runs, "jobs": st.Jobs, "lines": st.Lines, "bytes": st.Bytes,
 			"blocks": st.Blocks, "unsealed_lines": st.UnsealedLines, "disk_bytes": st.DiskBytes,
 			"index_bytes": st.IndexBytes, "index_ready": st.IndexReady, "index_lag": st.IndexLag,
 		})
@@ -62,7 +57,7 @@ func runStats(m *Main, ctx context.Context, g *globals, args []string) error {
 		lag += " (index being built; queries scan)"
 	}
 	for _, r := range [][2]string{
-		{"data directory", g.dir},
+		{"data directory", g.where()},
 		{"runs", fmt.Sprintf("%d in %d jobs", st.Runs, st.Jobs)},
 		{"lines", fmt.Sprint(st.Lines)},
 		{"message bytes", fmt.Sprint(st.Bytes)},

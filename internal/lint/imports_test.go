@@ -17,10 +17,13 @@ var allowed = map[string][]string{
 	"ingest":            {"engine"},
 	"query":             {"engine"},
 	"output":            {"engine", "query"},
-	"bench":             {"engine", "ingest", "query"},
+	"bench":             {"client", "engine", "ingest", "query", "server"},
+	"server":            {"engine", "ingest", "output", "query"},
+	"client":            {"engine", "query"},
+	"repl":              {"engine", "output", "query"},
 	"internal/testutil": {"engine"},
 	"internal/lint":     {},
-	"cmd/logdb":         {"bench", "engine", "ingest", "output", "query"},
+	"cmd/logdb":         {"bench", "client", "engine", "ingest", "output", "query", "repl", "server"},
 }
 
 // Ensure that no package imports a project package outside its allowance,

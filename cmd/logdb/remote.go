@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/logdb/logdb/client"
+	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/ingest"
+	"github.com/logdb/logdb/output"
+	"github.com/logdb/logdb/query"
+	"github.com/logdb/logdb/server"
+)
+
+// remote holds the flags that make query, read, ingest and stats talk to a
+// logdb server (logdb serve) through package client instead of opening the
+// data directory, which the server owns. See issue 4.
+type remote struct {
+	server string // --server, $LOGDB_SERVER: host:port, or tls://host:port
+	token  string // --auth-token, $LOGDB_TOKEN (also the token of logdb serve)
+	tlsCA  string // --tls-ca, $LOGDB_TLS_CA: CA certificate(s) to trust; implies TLS
+}
+
+func (m *Main) defaultRemote() remote {
+	return remote{server: m.Getenv("LOGDB_SERVER"), token: m.Getenv("LOGDB_TOKEN"), tlsCA: m.Getenv("LOGDB_TLS_CA")}
+}
+
+// valueFlag returns the global that a flag before the command name sets.
+func (g *globals) valueFlag(name string) *string {
+	switch name {
+	case "server":
+		return &g.server
+	case "auth-token":
+		return &g.token
+	case "tls-ca":
+		return &g.tlsCA
+	}
+	return &g.dir
+}
+
+// define adds the flags to a command's flag set, so that they may also
+// follow the command name.
+func (r *remote) define(fs *flag.FlagSet) {
+	fs.StringVar(&r.server, "server", r.server, "")
+	fs.StringVar(&r.token, "auth-token", r.token, "")
+	fs.StringVar(&r.tlsCA, "tls-ca", r.tlsCA, "")
+}
+
+// dial connects to the server.
+func (r *remote) dial(ctx context.Context) (*client.Client, error) {
+	addr := r.server
+	opts := &client.Options{Token: r.token}
+	if rest, ok := strings.CutPrefix(addr, "tls://"); ok {
+		addr = rest
+		opts.TLSConfig = &tls.Config{}
+	}
+	if r.tlsCA != "" {
+		pem, err := os.ReadFile(r.tlsCA)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("no certificate in %s", r.tlsCA)
+		}
+		opts.TLSConfig = &tls.Config{RootCAs: pool}
+	}
+	return client.Dial(ctx, addr, opts)
+}
+
+// queryRemote is logdb query through a server.
+func (m *Main) queryRemote(ctx context.Context, g *globals, src, tz, format string) error {
+	c, err := g.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if tz == "" {
+		tz = server.LocalZone()
+	}
+	rows, err := c.Query(ctx, src, client.QueryOptions{PageSize: 10000, TZ: tz})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	w, err := output.New(m.Stdout, output.Options{Format: format, Location: rows.Location()})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	for rows.Next() {
+		if err := w.Write(rows.Row()); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
+// readRemote is logdb read through a server.
+func (m *Main) readRemote(ctx context.Context, g *globals, req engine.ReadRequest, w output.Writer) error {
+	c, err := g.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	page, err := c.Read(ctx, req)
+	if err != nil {
+		return err
+	}
+	row := query.Row{Kind: query.EntryRow}
+	for i := range page.Entries {
+		row.Entry = &page.Entries[i]
+		if err := w.Write(&row); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if !page.IsEnd {
+		fmt.Fprintf(m.Stderr, "next-cursor: %s\n", page.Cursor)
+	}
+	return nil
+}
+
+// storeStats returns the store's figures, from the server or the
+// directory.
+func storeStats(ctx context.Context, g *globals) (engine.Stats, error) {
+	if g.server != "" {
+		c, err := g.dial(ctx)
+		if err != nil {
+			return engine.Stats{}, err
+		}
+		defer c.Close()
+		return c.Stats(ctx)
+	}
+	db, err := openDB(g, false, nil)
+	if err != nil {
+		return engine.Stats{}, err
+	}
+	defer db.Close()
+	return db.Stats(ctx)
+}
+
+// where names the store for stats: the directory, or the server.
+func (g *globals) where() string {
+	if g.server != "" {
+		return "logdb serve at " + g.server
+	}
+	return g.dir
+}
+
+// ingestRemote is logdb ingest through a server: the lines are read here
+// with the same options, so that they are numbered, timed and levelled
+// exactly as a local ingest would, and appended as exact entries in
+// batches; a batch is all or nothing on the server.
+func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string) error {
+	c, err := g.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	start := time.Now()
+	var (
+		stored, rejected int64
+		runs             = map[[2]string]bool{}
+		batch            []engine.Entry
+		bytes            int
+	)
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := c.Append(ctx, batch...); err != nil {
+			return err
+		}
+		stored += int64(len(batch))
+		batch, bytes = batch[:0], 0
+		return nil
+	}
+	for _, in := range inputs {
+		o := opts
+		o.Job = job
+		if o.Job == "" {
+			o.Job = in.defaultJob
+		}
+		r := ingest.NewReader(in, in.name, o)
+		for {
+			e, err := r.Read()
+			var le *ingest.LineError
+			if errors.As(err, &le) {
+				rejected++
+				if rejected <= maxReported {
+					fmt.Fprintf(m.Stderr, "%v\n", le)
+				} else if rejected == maxReported+1 {
+					fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
+				}
+				continue
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.name, err)
+			}
+			runs[[2]string{e.Job, fmt.Sprint(e.Attempt)}] = true
+			batch = append(batch, e)
+			bytes += len(e.Message)
+			// Well under the server's default request limit of 64 MiB.
+			if len(batch) == ingest.LoadBatchLines || bytes >= ingest.LoadBatchBytes {
+				if err := send(); err != nil {
+					return fmt.Errorf("%s: %w", in.name, err)
+				}
+			}
+		}
+	}
+	if err := send(); err != nil {
+		return err
+	}
+	total := time.Since(start)
+	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s) through %s",
+		stored, len(runs), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
+	if rejected > 0 {
+		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", rejected)
+		return exitCode(exitError)
+	}
+	fmt.Fprintln(m.Stderr)
+	return nil
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"runtime/debug"
+	"time"
+
+	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/server"
+)
+
+const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token T] [--tls-cert F --tls-key F]
+                   [--max-conns N] [--rate N] [--burst N] [--max-request-bytes N]
+                   [--max-line-bytes N] [--read-timeout D] [--idle-timeout D]
+                   [--write-timeout D] [--query-timeout D] [--shutdown-timeout D]
+
+Serves the data directory over TCP: this process owns the directory, and
+everyone else talks to it. The protocol is RESP2, the Redis protocol, so
+nc or telnet (inline commands), redis-cli, redis-benchmark and every Redis
+client library work, as does logdb itself with --server ADDR:
+
+  PING, HELLO, INFO, AUTH token, QUIT, HELP
+  APPEND job attempt line...          text lines; answers their line numbers
+  APPENDJSON job attempt json...      JSON lines, as ingest --format json
+  READ job attempt [FROM n] [COUNT n] [LEVEL l] [CURSOR c] [FORMAT f]
+  QUERY filter [COUNT n] [CURSOR c] [FORMAT f] [TZ zone]
+  SUBSCRIBE run:<job>:<attempt>[:from=N]   follow a run until it finishes
+  SUBSCRIBE query:<filter>                 follow matching lines live
+  FINISH job attempt success|failed [exit_code [message]]
+  RUN job attempt, RUNS                    run records; QUERY … OVER runs
+
+'HELP' on a connection lists every command with its arguments.
+
+It listens on 127.0.0.1 by default and refuses any other address without
+a token. On SIGTERM or Ctrl-C it stops accepting, lets each connection
+finish the request it is running (an append is acknowledged or refused,
+never half-written), closes followers, and closes the directory.
+
+Flags:
+  --listen ADDR          address to listen on (default 127.0.0.1:7379)
+  --auth-token T         clients must AUTH with T first (default $LOGDB_TOKEN);
+                         required for an address that is not loopback
+  --tls-cert F           serve TLS with this certificate (PEM) ...
+  --tls-key F            ... and key
+  --max-conns N          most connections at once (default 256)
+  --rate N               most requests per second per connection, 0 for no
+                         limit (default 20, as GetInstanceLog allows)
+  --burst N              requests allowed at once above the rate (default: rate)
+  --max-request-bytes N  largest request (default 67108864)
+  --max-line-bytes N     longest log line appended (default 4194304)
+  --read-timeout D       a request must arrive whole within D once started,
+                         and a new connection send one within D (default 30s)
+  --idle-timeout D       close connections idle for D (default 5m)
+  --write-timeout D      drop a client that does not read a reply for D
+                         (default 30s)
+  --query-timeout D      longest QUERY or READ (default 30s)
+                         A timeout of 0 is no limit.
+  --shutdown-timeout D   how long shutdown waits for requests (default 10s)
+
+Examples:
+  logdb serve
+  LOGDB_TOKEN=s3cret logdb serve --listen 0.0.0.0:7379 --tls-cert c.pem --tls-key k.pem
+  redis-cli -p 7379 READ build latest COUNT 20 FORMAT raw
+  logdb --server 127.0.0.1:7379 query 'level>=Warn since=-1h'
+`
+
+func init() {
+	register(&command{name: "serve", summary: "serve the data directory over TCP (RESP2: redis-cli, nc, clients)", usage: serveUsage, run: runServe})
+}
+
+// serveOptions are the flags of logdb serve.
+type serveOptions struct {
+	listen          string
+	tlsCert, tlsKey string
+	rate            float64
+	idle            time.Duration
+	shutdown        time.Duration
+	o               server.Options
+}
+
+// Validate checks the flags and fills in o.
+func (s *serveOptions) Validate() error {
+	switch {
+	case (s.tlsCert == "") != (s.tlsKey == ""):
+		return errors.New("--tls-cert and --tls-key go together")
+	case s.rate < 0:
+		return errors.New("--rate must not be negative")
+	case s.o.MaxConns < 0 || s.o.Burst < 0 || s.o.MaxRequestBytes < 0 || s.o.MaxLineBytes < 0:
+		return errors.New("limits must not be negative")
+	case s.o.ReadTimeout < 0 || s.idle < 0 || s.o.WriteTimeout < 0 || s.o.QueryTimeout < 0 || s.shutdown < 0:
+		return errors.New("timeouts must not be negative")
+	}
+	s.o.Rate = s.rate
+	if s.rate == 0 {
+		s.o.Rate = -1 // no limit
+	}
+	// On the command line 0 means no limit; in server.Options it means
+	// the default, and a negative value no limit.
+	s.o.IdleTimeout = s.idle
+	for _, d := range []*time.Duration{&s.o.ReadTimeout, &s.o.IdleTimeout, &s.o.WriteTimeout, &s.o.QueryTimeout} {
+		if *d == 0 {
+			*d = -1
+		}
+	}
+	if s.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(s.tlsCert, s.tlsKey)
+		if err != nil {
+			return fmt.Errorf("cannot load the TLS certificate: %v", err)
+		}
+		s.o.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	return nil
+}
+
+func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet("serve", g)
+	s := &serveOptions{}
+	fs.StringVar(&s.listen, "listen", server.DefaultAddr, "")
+	fs.StringVar(&s.tlsCert, "tls-cert", "", "")
+	fs.StringVar(&s.tlsKey, "tls-key", "", "")
+	fs.IntVar(&s.o.MaxConns, "max-conns", server.DefaultMaxConns, "")
+	fs.Float64Var(&s.rate, "rate", server.DefaultRate, "")
+	fs.IntVar(&s.o.Burst, "burst", 0, "")
+	fs.IntVar(&s.o.MaxRequestBytes, "max-request-bytes", server.DefaultMaxRequestBytes, "")
+	fs.IntVar(&s.o.MaxLineBytes, "max-line-bytes", 0, "")
+	fs.DurationVar(&s.o.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "")
+	fs.DurationVar(&s.idle, "idle-timeout", server.DefaultIdleTimeout, "")
+	fs.DurationVar(&s.o.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "")
+	fs.DurationVar(&s.o.QueryTimeout, "query-timeout", server.DefaultQueryTimeout, "")
+	fs.DurationVar(&s.shutdown, "shutdown-timeout", 10*time.Second, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if err := s.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	s.o.AuthToken = g.token
+	s.o.Version = logdbVersion()
+
+	// Check the address before opening the directory: a refused listen
+	// should not take the directory's lock even for a moment.
+	l, err := net.Listen("tcp", s.listen)
+	if err != nil {
+		return err
+	}
+	if tcp, ok := l.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && g.token == "" {
+		l.Close()
+		return fmt.Errorf("refusing to listen on %s without a token: anyone who can reach it could read and write the logs; set --auth-token or $LOGDB_TOKEN", s.listen)
+	}
+	db, err := openDB(g, true, &engine.Options{MaxLineBytes: s.o.MaxLineBytes})
+	if err != nil {
+		l.Close()
+		return err
+	}
+	defer db.Close()
+	srv, err := server.New(db, &s.o)
+	if err != nil {
+		l.Close()
+		return usagef("%v", err)
+	}
+	if s.o.TLSConfig != nil {
+		l = tls.NewListener(l, s.o.TLSConfig)
+	}
+	scheme := ""
+	if s.o.TLSConfig != nil {
+		scheme = "tls://"
+	}
+	fmt.Fprintf(m.Stderr, "logdb: serving %s on %s%s (RESP2: redis-cli -p %d, nc, logdb --server)\n", g.dir, scheme, l.Addr(), l.Addr().(*net.TCPAddr).Port)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(m.Stderr, "logdb: shutting down…")
+	sctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	<-done
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "logdb: shutdown: %v; closed the remaining connections\n", err)
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stderr, "logdb: stopped")
+	return nil
+}
+
+// logdbVersion is the module version and VCS revision of this binary, as
+// logdb version prints them.
+func logdbVersion() string {
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return v
+}

@@ -1,0 +1,173 @@
+package server
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// DefaultAddr is the address logdb serve listens on by default: loopback
+// only, so that nothing is exposed until a token is set.
+const DefaultAddr = "127.0.0.1:7379"
+
+// Defaults of Options.
+const (
+	DefaultMaxConns        = 256
+	DefaultMaxInlineBytes  = 64 << 10
+	DefaultMaxRequestBytes = 64 << 20
+	DefaultMaxArgs         = 1 << 20
+	DefaultReadTimeout     = 30 * time.Second
+	DefaultIdleTimeout     = 5 * time.Minute
+	DefaultWriteTimeout    = 30 * time.Second
+	DefaultRate            = 20 // requests per second per connection, as GetInstanceLog allows
+	DefaultQueryTimeout    = 30 * time.Second
+	DefaultMaxSubs         = 16
+	DefaultMaxCount        = 100_000
+	DefaultMaxReplyBytes   = 32 << 20
+)
+
+// Options configure a Server. The zero value of every field means its
+// default. Durations and Rate take a negative value to mean "no limit".
+type Options struct {
+	// AuthToken, if set, must be given with AUTH (or HELLO … AUTH) before
+	// any other command. Without it Serve refuses a listener on anything
+	// but a loopback address. Default: none.
+	AuthToken string
+
+	// TLSConfig, if set, makes ListenAndServe speak TLS. (Serve uses the
+	// listener it is given; wrap it with tls.NewListener.)
+	TLSConfig *tls.Config
+
+	// MaxConns is the most connections served at once; one more is
+	// answered "-ERR max number of clients reached" and closed. Default
+	// 256.
+	MaxConns int
+
+	// MaxInlineBytes is the longest inline command line. Default 64 KiB,
+	// as in Redis; longer arguments go in RESP bulk strings.
+	MaxInlineBytes int
+
+	// MaxRequestBytes is the most bytes of arguments in one request, such
+	// as a batch of lines to append. A larger request is read to its end
+	// without being kept and answered with an error. Default 64 MiB.
+	MaxRequestBytes int
+
+	// MaxArgs is the most arguments in one request. Default 1,048,576.
+	MaxArgs int
+
+	// MaxLineBytes is the longest log line APPEND accepts. Default and
+	// upper bound: the engine's Options.MaxLineBytes.
+	MaxLineBytes int
+
+	// ReadTimeout is how long a client has to send a whole request once
+	// its first byte arrived, so that a client sending a request slowly
+	// (slowloris) cannot hold a connection. Default 30s.
+	ReadTimeout time.Duration
+
+	// IdleTimeout closes a connection with no request for that long. It
+	// does not apply while the connection follows a run (SUBSCRIBE).
+	// Default 5m.
+	IdleTimeout time.Duration
+
+	// WriteTimeout is how long a reply, or a batch of followed lines, may
+	// take to write; a client that does not read is disconnected after
+	// it. Default 30s.
+	WriteTimeout time.Duration
+
+	// Rate is the most requests per second per connection, with bursts of
+	// Burst; a request over it is answered "-RATELIMIT … retry after N ms"
+	// and not run, and the connection stays usable. Default 20, as
+	// GetInstanceLog allows; negative: no limit.
+	Rate float64
+
+	// Burst is the token bucket's size. Default: Rate, at least 1.
+	Burst int
+
+	// QueryTimeout bounds a QUERY or READ. Default 30s.
+	QueryTimeout time.Duration
+
+	// MaxSubscriptions is the most runs and queries one connection follows
+	// at once. Default 16.
+	MaxSubscriptions int
+
+	// MaxCount is the largest COUNT of a READ or QUERY page. Default
+	// 100,000.
+	MaxCount int
+
+	// MaxReplyBytes bounds the message bytes of one READ or QUERY page:
+	// a page ends early (with a cursor) when it would exceed it. Default
+	// 32 MiB.
+	MaxReplyBytes int
+
+	// Version is the version HELLO and INFO report. Default "devel".
+	Version string
+
+	// Logger receives connection errors and shutdown notes. Default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) ensureDefaults() {
+	setInt := func(p *int, def int) {
+		if *p == 0 {
+			*p = def
+		}
+	}
+	setInt(&o.MaxConns, DefaultMaxConns)
+	setInt(&o.MaxInlineBytes, DefaultMaxInlineBytes)
+	setInt(&o.MaxRequestBytes, DefaultMaxRequestBytes)
+	setInt(&o.MaxArgs, DefaultMaxArgs)
+	setInt(&o.MaxSubscriptions, DefaultMaxSubs)
+	setInt(&o.MaxCount, DefaultMaxCount)
+	setInt(&o.MaxReplyBytes, DefaultMaxReplyBytes)
+	setDur := func(p *time.Duration, def time.Duration) {
+		if *p == 0 {
+			*p = def
+		}
+	}
+	setDur(&o.ReadTimeout, DefaultReadTimeout)
+	setDur(&o.IdleTimeout, DefaultIdleTimeout)
+	setDur(&o.WriteTimeout, DefaultWriteTimeout)
+	setDur(&o.QueryTimeout, DefaultQueryTimeout)
+	if o.Rate == 0 {
+		o.Rate = DefaultRate
+	}
+	if o.Burst == 0 {
+		o.Burst = max(1, int(o.Rate))
+	}
+	if o.Version == "" {
+		o.Version = "devel"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.MaxConns < 1:
+		return fmt.Errorf("server: MaxConns %d must be at least 1", o.MaxConns)
+	case o.MaxInlineBytes < 64:
+		return fmt.Errorf("server: MaxInlineBytes %d must be at least 64", o.MaxInlineBytes)
+	case o.MaxRequestBytes < 1024:
+		return fmt.Errorf("server: MaxRequestBytes %d must be at least 1024", o.MaxRequestBytes)
+	case o.MaxArgs < 8:
+		return fmt.Errorf("server: MaxArgs %d must be at least 8", o.MaxArgs)
+	case o.MaxLineBytes < 0:
+		return fmt.Errorf("server: MaxLineBytes %d must not be negative", o.MaxLineBytes)
+	case o.Burst < 1:
+		return fmt.Errorf("server: Burst %d must be at least 1", o.Burst)
+	case o.MaxSubscriptions < 1 || o.MaxCount < 1 || o.MaxReplyBytes < 1024:
+		return fmt.Errorf("server: MaxSubscriptions, MaxCount and MaxReplyBytes must be positive (MaxReplyBytes at least 1024)")
+	}
+	return nil
+}
+
+// timeout returns d, or 0 (none) for a negative d.
+func timeout(d time.Duration) time.Duration {
+	if d < 0 {
+		return 0
+	}
+	return d
+}

@@ -1,0 +1,103 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/internal/testutil"
+	"github.com/logdb/logdb/server"
+)
+
+// benchEntries returns n entries of a run, with labels, as the benchmark
+// workload writes them.
+func benchEntries(job string, n int) []engine.Entry {
+	es := make([]engine.Entry, n)
+	for i := range es {
+		es[i] = engine.Entry{Job: job, Level: engine.Info,
+			Message: fmt.Sprintf("processed batch %d of orders from s3://bucket/key-%d in 41ms (1200 rows)", i, i*7),
+			Labels:  engine.Labels{{Name: "app", Value: "billing"}, {Name: "env", Value: "prod"}}}
+	}
+	return es
+}
+
+// BenchmarkServer_AppendBatch measures APPENDENTRIES of 100 lines through
+// the client and the server, on a store without fsync so that the server's
+// own cost shows.
+func BenchmarkServer_AppendBatch(b *testing.B) {
+	db := testutil.MustOpenDB(b, &engine.Options{NoSync: true})
+	ts := serveDB(b, db, nil)
+	c := ts.dial(b, nil)
+	es := benchEntries("bench", 100)
+	var size int64
+	for _, e := range es {
+		size += int64(len(e.Message))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Append(ctx, es...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(es))/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkServer_Read measures READ of 100 lines in the full format.
+func BenchmarkServer_Read(b *testing.B) {
+	db := testutil.MustOpenDB(b, &engine.Options{NoSync: true})
+	if _, err := db.Append(ctx, benchEntries("bench", 5000)...); err != nil {
+		b.Fatal(err)
+	}
+	ts := serveDB(b, db, nil)
+	c := ts.dial(b, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := c.Read(ctx, engine.ReadRequest{Job: "bench", Attempt: 0, From: int64(1 + i%4900), Count: 100})
+		if err != nil || len(p.Entries) != 100 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServer_Ping measures a round trip.
+func BenchmarkServer_Ping(b *testing.B) {
+	ts := startServer(b, nil)
+	c := ts.dial(b, nil)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := c.Ping(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReader measures parsing a request of 100 lines to append.
+func BenchmarkReader(b *testing.B) {
+	var req bytes.Buffer
+	es := benchEntries("bench", 100)
+	fmt.Fprintf(&req, "*%d\r\n$13\r\nAPPENDENTRIES\r\n", 1+10*len(es))
+	for _, e := range es {
+		for _, a := range []string{e.Job, "0", "0", "Info", e.Message, "2", "app", "billing", "env", "prod"} {
+			fmt.Fprintf(&req, "$%d\r\n%s\r\n", len(a), a)
+		}
+	}
+	data := req.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	rd := bytes.NewReader(data)
+	br := bufio.NewReader(rd)
+	r := server.NewReader(br)
+	for i := 0; i < b.N; i++ {
+		rd.Reset(data)
+		br.Reset(rd)
+		args, err := r.ReadRequest()
+		if err != nil || len(args) != 1001 {
+			b.Fatal(len(args), err)
+		}
+	}
+}
