@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,7 +69,8 @@ func (rule *RetentionRule) matches(info *RunInfo) bool {
 	return true
 }
 
-// String describes the rule, for reports: "status=failed env=prod: 90d".
+// String returns the rule as ParseRetentionRule reads it:
+// "status=failed,canceled env=prod:90d".
 func (rule RetentionRule) String() string {
 	var parts []string
 	if len(rule.Statuses) > 0 {
@@ -80,14 +83,83 @@ func (rule RetentionRule) String() string {
 	if rule.Label != "" {
 		parts = append(parts, rule.Label+"="+rule.Value)
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "all")
+	return strings.Join(parts, " ") + ":" + FormatAge(rule.MaxAge)
+}
+
+// ParseRetentionRule reads a rule: conditions NAME=VALUE separated by
+// spaces, a colon, and the age to keep the runs they match:
+// "status=failed:90d", "status=success,canceled:3d", "env=dev:10d",
+// "flow=etl-* status=failed:forever". A status condition lists statuses;
+// any other names a label, whose value may hold '*' wildcards.
+func ParseRetentionRule(s string) (RetentionRule, error) {
+	var rule RetentionRule
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return rule, fmt.Errorf("retention rule %q: want CONDITION:AGE, as status=failed:90d", s)
 	}
-	age := "forever"
-	if rule.MaxAge >= 0 {
-		age = rule.MaxAge.String()
+	age, err := ParseAge(s[i+1:])
+	if err != nil {
+		return rule, fmt.Errorf("retention rule %q: %w", s, err)
 	}
-	return strings.Join(parts, " ") + ": " + age
+	rule.MaxAge = age
+	conds := strings.Fields(s[:i])
+	if len(conds) == 0 {
+		return rule, fmt.Errorf("retention rule %q: no condition before the age (want NAME=VALUE, as status=failed)", s)
+	}
+	for _, c := range conds {
+		name, value, ok := strings.Cut(c, "=")
+		switch {
+		case !ok || name == "":
+			return rule, fmt.Errorf("retention rule %q: want NAME=VALUE, not %q", s, c)
+		case name == "status":
+			for _, v := range strings.Split(value, ",") {
+				st, ok := ParseRunStatus(v)
+				if !ok {
+					return rule, fmt.Errorf("retention rule %q: unknown status %q (want running, success, failed, waiting or canceled)", s, v)
+				}
+				rule.Statuses = append(rule.Statuses, st)
+			}
+		case rule.Label != "":
+			return rule, fmt.Errorf("retention rule %q: one label condition per rule", s)
+		default:
+			rule.Label, rule.Value = name, value
+		}
+	}
+	return rule, nil
+}
+
+// ParseAge reads a retention age: a Go duration ("12h", "90m"), days or
+// weeks ("30d", "2w", "1.5d"), or "forever" (a negative age).
+func ParseAge(s string) (time.Duration, error) {
+	if s == "forever" {
+		return -1, nil
+	}
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if num, ok := strings.CutSuffix(s, suffix); ok {
+			n, err := strconv.ParseFloat(num, 64)
+			if err != nil || n < 0 || n > float64(math.MaxInt64/unit) {
+				return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h or forever)", s)
+			}
+			return time.Duration(n * float64(unit)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h or forever)", s)
+	}
+	return d, nil
+}
+
+// FormatAge writes an age as ParseAge reads it: "30d", "12h0m0s",
+// "forever".
+func FormatAge(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "forever"
+	case d > 0 && d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
 }
 
 // A GCReport says what GC deleted.

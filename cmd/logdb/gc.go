@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/logdb/logdb/engine"
@@ -39,54 +37,20 @@ type ruleFlags []engine.RetentionRule
 func (r *ruleFlags) String() string { return fmt.Sprint(*r) }
 
 func (r *ruleFlags) Set(s string) error {
-	match, age, ok := strings.Cut(s, ":")
-	name, value, ok2 := strings.Cut(match, "=")
-	if !ok || !ok2 || name == "" {
-		return fmt.Errorf("want NAME=VALUE:AGE, as status=failed:90d, not %q", s)
-	}
-	d, err := parseAge(age)
+	rule, err := engine.ParseRetentionRule(s)
 	if err != nil {
 		return err
-	}
-	rule := engine.RetentionRule{MaxAge: d}
-	if name == "status" {
-		for _, v := range strings.Split(value, ",") {
-			st, ok := engine.ParseRunStatus(v)
-			if !ok {
-				return fmt.Errorf("unknown status %q in %q", v, s)
-			}
-			rule.Statuses = append(rule.Statuses, st)
-		}
-	} else {
-		rule.Label, rule.Value = name, value
 	}
 	*r = append(*r, rule)
 	return nil
 }
 
-// parseAge reads a duration that may use days and weeks: 30d, 2w, 12h.
-func parseAge(s string) (time.Duration, error) {
-	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if num, ok := strings.CutSuffix(s, suffix); ok {
-			n, err := strconv.ParseFloat(num, 64)
-			if err != nil {
-				return 0, fmt.Errorf("bad age %q", s)
-			}
-			return time.Duration(n * float64(unit)), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h)", s)
-	}
-	return d, nil
-}
-
+// ageFlag is a --max-age flag.
 type ageFlag time.Duration
 
-func (a *ageFlag) String() string { return time.Duration(*a).String() }
+func (a *ageFlag) String() string { return engine.FormatAge(time.Duration(*a)) }
 func (a *ageFlag) Set(s string) error {
-	d, err := parseAge(s)
+	d, err := engine.ParseAge(s)
 	*a = ageFlag(d)
 	return err
 }

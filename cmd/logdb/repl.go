@@ -184,18 +184,19 @@ func (m *Main) historyPath() string {
 	}
 }
 
-// banner greets the user with what the directory holds.
+// banner greets the user with what the store holds: the directory's, or
+// the server's ("logdb serve at ADDR") with --server.
 func banner(ctx context.Context, g *globals, exec repl.Executor) string {
 	runs, err := exec.Runs(ctx)
 	if err != nil {
-		return fmt.Sprintf("logdb shell on %s · \\help for help, \\quit or Ctrl-D to leave", g.dir)
+		return fmt.Sprintf("logdb shell on %s · \\help for help, \\quit or Ctrl-D to leave", g.where())
 	}
 	var lines int64
 	for _, r := range runs {
 		lines += r.Lines
 	}
 	return fmt.Sprintf("logdb shell on %s: %s, %s · \\help for help, \\quit or Ctrl-D to leave",
-		g.dir, plural(int64(len(runs)), "run"), plural(lines, "line"))
+		g.where(), plural(int64(len(runs)), "run"), plural(lines, "line"))
 }
 
 // plural says "1 run", "2 runs".

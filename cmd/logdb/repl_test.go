@@ -6,10 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/engine"
 )
 
@@ -260,4 +263,182 @@ func TestRepl_Tmux(t *testing.T) {
 			t.Errorf("history lacks %q:\n%s", want, b)
 		}
 	}
+}
+
+// screenRows returns the screen's lines with each run of spaces made one,
+// so that a row streamed by \follow reads the same however wide its
+// columns have grown.
+func screenRows(screen string) []string {
+	var rows []string
+	for _, l := range strings.Split(screen, "\n") {
+		rows = append(rows, strings.Join(strings.Fields(l), " "))
+	}
+	return rows
+}
+
+// rowsInOrder reports whether the screen shows want as consecutive rows,
+// each once.
+func rowsInOrder(screen string, want []string) bool {
+	rows := screenRows(screen)
+	for _, w := range want {
+		n := 0
+		for _, r := range rows {
+			if r == w {
+				n++
+			}
+		}
+		if n != 1 {
+			return false
+		}
+	}
+	for i, r := range rows {
+		if r == want[0] {
+			return i+len(want) <= len(rows) && slices.Equal(rows[i:i+len(want)], want)
+		}
+	}
+	return false
+}
+
+// Ensure that \follow in the shell on a terminal, through logdb serve,
+// shows a running run's last lines, then the lines another process
+// appends while it runs, in order, and how the run ended when another
+// process finishes it; and that Ctrl-C stops a follow through the server
+// (its subscription closes there) and leaves the shell answering queries.
+// One process owns a data directory, so the others go through the server.
+func TestRepl_Tmux_FollowServer(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it from Debian); skipping the end-to-end test of \\follow in the shell through logdb serve")
+	}
+	tmp := t.TempDir()
+	srv := startServe(t, filepath.Join(tmp, "data"), nil) // killed by t.Cleanup
+	ctx := context.Background()
+	c, err := client.Dial(ctx, srv.addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	// ingest appends lines to job's run from another process: the real
+	// binary, through the server.
+	ingest := func(job string, lines ...string) {
+		t.Helper()
+		r := runBin(t, strings.Join(lines, "\n")+"\n", nil, "--server", srv.addr, "ingest", "--job", job, "-")
+		if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("ingested %d lines", len(lines))) {
+			t.Fatalf("ingest into %s: %d %q %q", job, r.code, r.stdout, r.stderr)
+		}
+	}
+	// line is a line of the log as ingested, and row how \follow shows it.
+	line := func(n int, level, msg string) string {
+		return fmt.Sprintf("2025-03-20T02:00:%02dZ %s %s", n, strings.ToUpper(level), msg)
+	}
+	row := func(job string, n int, level, msg string) string {
+		return fmt.Sprintf("2025-03-20 02:00:%02d.000 %s %s/0:%d %s", n, level, job, n, line(n, level, msg))
+	}
+	var backlog []string
+	for i := 1; i <= 12; i++ {
+		backlog = append(backlog, line(i, "Info", fmt.Sprintf("backlog line %d", i)))
+	}
+	ingest("nightly", backlog...)
+	ingest("other", line(1, "Info", "other started"), line(2, "Info", "other working"))
+
+	// clients waits until the server counts n connections: the shell's,
+	// c's, and a follow's while one runs.
+	clients := func(what string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			info, err := c.Info(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info["connected_clients"] == fmt.Sprint(n) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the server has %s connections, want %d", what, info["connected_clients"], n)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(tmp, "tmux.sock")}
+	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
+	shell := fmt.Sprintf("env LOGDB_HISTORY=off LANG=C.UTF-8 TZ=UTC NO_COLOR=1 %s --server %s; echo EXITED $?; sleep 60", logdbBin, srv.addr)
+	s.cmd("new-session", "-d", "-s", "repl", "-x", "110", "-y", "40", shell)
+	s.waitText("logdb shell on logdb serve at " + srv.addr + ": 2 runs, 14 lines")
+	s.waitFor("the prompt", func(sc string) bool { return lastLine(sc) == "logdb>" })
+	clients("the shell at its prompt", 2)
+
+	// \follow of the running nightly/0, its job completed by Tab from the
+	// server's runs: the last 10 lines, and it waits for more.
+	s.send("-l", `\follow nig`)
+	s.send("Tab")
+	s.waitFor("the job completed", func(sc string) bool { return lastLine(sc) == `logdb> \follow nightly` })
+	s.send("Enter")
+	s.waitText("following nightly/0 (running, 12 lines) · Ctrl-C stops")
+	want := []string{`logdb> \follow nightly`, "following nightly/0 (running, 12 lines) · Ctrl-C stops"}
+	for i := 3; i <= 12; i++ {
+		want = append(want, row("nightly", i, "Info", fmt.Sprintf("backlog line %d", i)))
+	}
+	s.waitFor("the backlog, lines 3 to 12", func(sc string) bool { return rowsInOrder(sc, want) })
+	clients("following", 3)
+
+	// Another process appends, twice: the lines show as they come, after
+	// the backlog and in order, and the follow goes on.
+	ingest("nightly", line(13, "Info", "live line 13"), line(14, "Error", "live line 14 failed"))
+	want = append(want, row("nightly", 13, "Info", "live line 13"), row("nightly", 14, "Error", "live line 14 failed"))
+	s.waitFor("lines 13 and 14 after the backlog", func(sc string) bool { return rowsInOrder(sc, want) })
+	ingest("nightly", line(15, "Warn", "live line 15"))
+	want = append(want, row("nightly", 15, "Warn", "live line 15"))
+	sc := s.waitFor("line 15 after line 14", func(sc string) bool { return rowsInOrder(sc, want) })
+	if strings.Contains(sc, "nightly/0:1 ") || strings.Contains(sc, "nightly/0:2 ") || lastLine(sc) == "logdb>" {
+		t.Fatalf("the follow showed more than the last 10 lines, or returned:\n%s", sc)
+	}
+
+	// Another process finishes the run: the follow ends with how, and the
+	// prompt is back. (logdb run finish takes no --server yet; FINISH
+	// through package client is what it would send.)
+	if err := c.Finish(ctx, "nightly", 0, engine.RunResult{Status: engine.Failed, ExitCode: 2, Message: "exit status 2"}); err != nil {
+		t.Fatal(err)
+	}
+	end := regexp.MustCompile(`^nightly/0 failed · exit 2: exit status 2 · 15 lines( in \S+)?$`)
+	s.waitFor("how nightly/0 ended", func(sc string) bool {
+		rows := screenRows(sc)
+		i := slices.Index(rows, want[len(want)-1])
+		return i >= 0 && i+2 < len(rows) && end.MatchString(rows[i+1]) && rows[i+2] == "logdb>"
+	})
+	clients("after the run ended", 2)
+
+	// \follow of the running other/0, a line appended, then Ctrl-C: the
+	// follow stops, its subscription closes, the shell answers a query,
+	// and a line appended since does not show.
+	s.send("C-l")
+	s.typeLine(`\follow other`)
+	s.waitText("following other/0 (running, 2 lines) · Ctrl-C stops")
+	s.waitText("other/0:2")
+	clients("following other/0", 3)
+	ingest("other", line(3, "Info", "other still working"))
+	want = []string{
+		`logdb> \follow other`,
+		"following other/0 (running, 2 lines) · Ctrl-C stops",
+		row("other", 1, "Info", "other started"),
+		row("other", 2, "Info", "other working"),
+		row("other", 3, "Info", "other still working"),
+	}
+	s.waitFor("other/0 lines 1 to 3", func(sc string) bool { return rowsInOrder(sc, want) })
+	s.send("C-c")
+	want = append(want, "stopped following other/0", "logdb>")
+	s.waitFor("the prompt after Ctrl-C", func(sc string) bool { return rowsInOrder(sc, want) && lastLine(sc) == "logdb>" })
+	clients("after Ctrl-C", 2)
+	ingest("other", line(4, "Info", "after the follow stopped"))
+	s.typeLine("job=other | count")
+	want = append(want[:len(want)-1], "logdb> job=other | count", "COUNT", "4")
+	sc = s.waitFor("the count after Ctrl-C", func(sc string) bool { return rowsInOrder(sc, want) })
+	if strings.Contains(sc, "after the follow stopped") {
+		t.Fatalf("a line appended after Ctrl-C showed:\n%s", sc)
+	}
+	s.waitFor("the prompt after the query", func(sc string) bool { return lastLine(sc) == "logdb>" })
+	s.typeLine(`\quit`)
+	s.waitText("EXITED 0")
 }
