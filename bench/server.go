@@ -322,7 +322,7 @@ func (b *serverBench) batched(ctx context.Context) (Phase, error) {
 				lines.Add(int64(len(got)))
 				b.ack(job, got[len(got)-1])
 			}
-			if err := c.Finish(ctx, job, 0, engine.RunResult{Status: engine.Success}); err != nil {
+			if err := c.FinishRun(ctx, job, 0, engine.RunResult{Status: engine.Success}); err != nil {
 				errs <- err
 				return
 			}

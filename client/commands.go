@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/logdb/logdb/engine"
 )
@@ -110,75 +109,6 @@ func (c *Client) lineNumbers(ctx context.Context, args []string) ([]int64, error
 		out[i] = num(x)
 	}
 	return out, nil
-}
-
-// Finish ends a run (FINISH) with res.Status (Success, Failed or
-// Canceled), its exit code and message; followers get the final state.
-func (c *Client) Finish(ctx context.Context, job string, attempt int, res engine.RunResult) error {
-	_, err := c.Do(ctx, "FINISH", job, attemptArg(attempt), res.Status.String(), strconv.FormatInt(res.ExitCode, 10), res.Message)
-	return err
-}
-
-// Run returns a run's record (RUN), or an error matching
-// engine.ErrRunNotFound.
-func (c *Client) Run(ctx context.Context, job string, attempt int) (engine.RunInfo, error) {
-	v, err := c.Do(ctx, "RUN", job, attemptArg(attempt))
-	if err != nil {
-		return engine.RunInfo{}, err
-	}
-	return runInfo(v)
-}
-
-// Runs returns every run's record (RUNS), ordered by job and attempt.
-func (c *Client) Runs(ctx context.Context) ([]engine.RunInfo, error) {
-	v, err := c.Do(ctx, "RUNS")
-	if err != nil {
-		return nil, err
-	}
-	a, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: RUNS answered %T", ErrProtocol, v)
-	}
-	out := make([]engine.RunInfo, 0, len(a))
-	for _, x := range a {
-		info, err := runInfo(x)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, info)
-	}
-	return out, nil
-}
-
-// runInfo reads a run record written by the server's writeRunInfo.
-func runInfo(v any) (engine.RunInfo, error) {
-	m, err := fields(v)
-	if err != nil {
-		return engine.RunInfo{}, err
-	}
-	st, _ := engine.ParseRunStatus(str(m["state"]))
-	info := engine.RunInfo{
-		Job: str(m["job"]), Attempt: int(num(m["attempt"])), Kind: str(m["kind"]), Status: st,
-		Pinned: num(m["pinned"]) == 1, Labels: labels(m["labels"]),
-		Lines: num(m["line_count"]), Bytes: num(m["bytes"]),
-		Triggered: unixTime(m["trigger_time"]), Started: unixTime(m["start_time"]), Ended: unixTime(m["end_time"]),
-		Created: unixTime(m["created_time"]), Updated: unixTime(m["updated_time"]),
-		FirstTime: unixTime(m["first_time"]), LastTime: unixTime(m["last_time"]),
-		Duration: time.Duration(num(m["duration_ns"])), BilledDuration: time.Duration(num(m["billed_ns"])),
-		PeakMemory: num(m["peak_memory"]), ExitCode: num(m["exit_code"]), ExitMessage: str(m["exit_message"]),
-	}
-	levels, _ := m["levels"].([]any)
-	for i := 0; i+1 < len(levels); i += 2 {
-		name := str(levels[i])
-		l, ok := engine.ParseLevel(name)
-		if name == "none" {
-			l, ok = engine.NoLevel, true
-		}
-		if ok {
-			info.Levels[l] = num(levels[i+1])
-		}
-	}
-	return info, nil
 }
 
 // Read reads a range of one run's lines (READ), as engine.DB.ReadLines

@@ -2,9 +2,13 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/query"
@@ -37,9 +41,43 @@ func (c *Client) Query(ctx context.Context, q string, opts QueryOptions) (*Rows,
 	r := &Rows{c: c, ctx: ctx, q: q, opts: opts, loc: time.Local}
 	// The first page now, so that errors (a bad query) come back here.
 	if err := r.fetch(); err != nil {
-		return nil, err
+		return nil, queryError(q, err)
 	}
 	return r, nil
+}
+
+// posMsg is the server's report of an error in a query: "line:column: msg".
+var posMsg = regexp.MustCompile(`^(\d+):(\d+): (.*)$`)
+
+// queryError returns the server's report of an error at a position in q as
+// the *query.ParseError that query.Parse or query.Run would have returned
+// here, so that it prints with the query and a caret under the position.
+// Other errors are returned as they are.
+func queryError(q string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != "ERR" {
+		return err
+	}
+	m := posMsg.FindStringSubmatch(e.Msg)
+	if m == nil {
+		return err
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	// The offset of line:column, columns counted in runes.
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(q[off:], '\n')
+		if i < 0 {
+			return err
+		}
+		off += i + 1
+	}
+	for c := 1; c < col && off < len(q); c++ {
+		_, size := utf8.DecodeRuneInString(q[off:])
+		off += size
+	}
+	return &query.ParseError{Pos: query.Position{Offset: off, Line: line, Column: col}, Msg: m[3], Query: q}
 }
 
 // Rows iterates over the results of Query, like query.Rows:

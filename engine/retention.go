@@ -128,24 +128,30 @@ func ParseRetentionRule(s string) (RetentionRule, error) {
 	return rule, nil
 }
 
-// ParseAge reads a retention age: a Go duration ("12h", "90m"), days or
-// weeks ("30d", "2w", "1.5d"), or "forever" (a negative age).
+// ParseAge reads a retention age: a positive Go duration ("12h", "90m"),
+// days or weeks ("30d", "2w", "1.5d"), or "forever" (a negative age). An
+// age of 0 is refused: in a Retention it means the default, and in words
+// it would mean deleting everything.
 func ParseAge(s string) (time.Duration, error) {
 	if s == "forever" {
 		return -1, nil
 	}
+	d, err := time.Duration(0), error(nil)
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
-			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || n < 0 || n > float64(math.MaxInt64/unit) {
+			n, perr := strconv.ParseFloat(num, 64)
+			if perr != nil || n < 0 || n > float64(math.MaxInt64/unit) {
 				return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h or forever)", s)
 			}
-			return time.Duration(n * float64(unit)), nil
+			d = time.Duration(n * float64(unit))
+			break
 		}
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad age %q (want e.g. 30d, 2w, 12h or forever)", s)
+	if d == 0 {
+		d, err = time.ParseDuration(s)
+	}
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad age %q (want a positive age, e.g. 30d, 2w, 12h, or forever)", s)
 	}
 	return d, nil
 }
@@ -162,7 +168,7 @@ func FormatAge(d time.Duration) string {
 	return d.String()
 }
 
-// A GCReport says what GC deleted.
+// A GCReport says what GC deleted, or what Expired says it would delete.
 type GCReport struct {
 	Checked int       // runs looked at
 	Deleted []RunInfo // runs deleted, as they were
@@ -171,29 +177,36 @@ type GCReport struct {
 	Kept    int       // expired runs kept because they are pinned
 }
 
-// Expired returns the runs that r says have expired, as GC would delete
-// them, and how many expired runs are kept because they are pinned. A nil r
-// means the DB's Options.Retention.
-func (db *DB) Expired(ctx context.Context, r *Retention) (expired []RunInfo, pinned int, err error) {
+func (rep *GCReport) add(info *RunInfo) {
+	rep.Deleted = append(rep.Deleted, *info)
+	rep.Lines += info.Lines
+	rep.Bytes += info.Bytes
+}
+
+// Expired reports what GC would delete now, deleting nothing: the runs
+// that r says have expired, and how many expired runs are kept because
+// they are pinned. A nil r means the DB's Options.Retention.
+func (db *DB) Expired(ctx context.Context, r *Retention) (GCReport, error) {
 	if r == nil {
 		r = db.opts.Retention
 	}
+	var rep GCReport
 	runs, err := db.Runs(ctx)
 	if err != nil {
-		return nil, 0, err
+		return rep, err
 	}
+	rep.Checked = len(runs)
 	t := now()
 	for i := range runs {
-		if !r.expired(&runs[i], t) {
-			continue
+		switch {
+		case !r.expired(&runs[i], t):
+		case runs[i].Pinned:
+			rep.Kept++
+		default:
+			rep.add(&runs[i])
 		}
-		if runs[i].Pinned {
-			pinned++
-			continue
-		}
-		expired = append(expired, runs[i])
 	}
-	return expired, pinned, nil
+	return rep, nil
 }
 
 // expired reports whether a run's age exceeds its maximum at time t.
@@ -211,19 +224,13 @@ func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
 	if r == nil {
 		r = db.opts.Retention
 	}
-	var rep GCReport
-	expired, pinned, err := db.Expired(ctx, r)
+	plan, err := db.Expired(ctx, r)
 	if err != nil {
-		return rep, err
+		return GCReport{}, err
 	}
-	rep.Kept = pinned
-	runs, err := db.Runs(ctx)
-	if err != nil {
-		return rep, err
-	}
-	rep.Checked = len(runs)
-	for i := range expired {
-		info := &expired[i]
+	rep := GCReport{Checked: plan.Checked, Kept: plan.Kept}
+	for i := range plan.Deleted {
+		info := &plan.Deleted[i]
 		deleted, err := db.deleteRun(ctx, info.Job, info.Attempt, func(cur *runRecord) bool {
 			c := cur.info()
 			return !c.Pinned && r.expired(&c, now())
@@ -232,9 +239,7 @@ func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
 			return rep, fmt.Errorf("cannot delete run %s/%d: %w", info.Job, info.Attempt, err)
 		}
 		if deleted {
-			rep.Deleted = append(rep.Deleted, *info)
-			rep.Lines += info.Lines
-			rep.Bytes += info.Bytes
+			rep.add(info)
 		}
 	}
 	return rep, nil

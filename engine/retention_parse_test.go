@@ -41,6 +41,8 @@ func TestParseRetentionRule(t *testing.T) {
 		"failed:1d":           "want NAME=VALUE",
 		"status=failed:soon":  `bad age "soon"`,
 		"status=failed:-1h":   `bad age "-1h"`,
+		"status=failed:0s":    `want a positive age`,
+		"status=failed:0d":    `bad age "0d"`,
 		"a=1 b=2:1d":          "one label condition",
 		"status=failed:1e30d": `bad age`,
 	} {
@@ -53,7 +55,7 @@ func TestParseRetentionRule(t *testing.T) {
 // FuzzParseRetentionRule checks that ParseRetentionRule never panics and
 // that a rule it accepts prints to a text that parses to the same rule.
 func FuzzParseRetentionRule(f *testing.F) {
-	for _, s := range []string{"status=failed:90d", "env=dev:12h", "flow=etl-* status=failed,success:forever", "a=b:1.5w", "x=:0s"} {
+	for _, s := range []string{"status=failed:90d", "env=dev:12h", "flow=etl-* status=failed,success:forever", "a=b:1.5w", "x=:1s"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -35,6 +35,18 @@ type Query struct {
 	Having *Having
 	// Pipes are the "| …" stages, in order.
 	Pipes []Pipe
+	// Source is the text Parse read, which the positions refer to; empty
+	// for a Query built in code.
+	Source string
+}
+
+// source returns the text that positions in q refer to: Source, or for a
+// Query built in code its String.
+func (q *Query) source() string {
+	if q.Source != "" {
+		return q.Source
+	}
+	return q.String()
 }
 
 // Having is the "HAVING filter" clause of a query over runs: the filter

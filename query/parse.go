@@ -31,6 +31,7 @@ func Parse(src string) (*Query, error) {
 	if err := validate(src, q); err != nil {
 		return nil, err
 	}
+	q.Source = src
 	return q, nil
 }
 

@@ -93,6 +93,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): %v", tt.in, err)
 			continue
 		}
+		tt.want.Source = tt.in
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Parse(%q) =\n%s\nwant\n%s", tt.in, Tree(got), Tree(tt.want))
 		}

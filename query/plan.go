@@ -62,7 +62,7 @@ func NewPlan(q *Query, opts Options) (*Plan, error) {
 	if p.Location == nil {
 		p.Location = time.Local
 	}
-	src := q.String()
+	src := q.source()
 	if err := validateLines(src, q); err != nil {
 		return nil, err
 	}

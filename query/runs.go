@@ -65,7 +65,7 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
-	text := q.String()
+	text := q.source()
 	if err := validate(text, q); err != nil {
 		return nil, err
 	}

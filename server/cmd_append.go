@@ -119,7 +119,7 @@ func cmdAppendEntries(c *conn, args [][]byte) error {
 			return errorf("attempt must be a number from 0, not %d", attempt)
 		}
 		e.Attempt = int(attempt)
-		if e.Time, err = parseTime(rest[2]); err != nil {
+		if e.Time, err = parseTime("time", rest[2]); err != nil {
 			return err
 		}
 		if len(rest[3]) > 0 {
@@ -151,14 +151,15 @@ func cmdAppendEntries(c *conn, args [][]byte) error {
 	return c.appendEntries(entries)
 }
 
-// parseTime reads Unix nanoseconds or an RFC 3339 time; 0 means now.
-func parseTime(b []byte) (int64, error) {
+// parseTime reads Unix nanoseconds or an RFC 3339 time; 0 means now. what
+// names the argument in the error.
+func parseTime(what string, b []byte) (int64, error) {
 	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
 		return n, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return 0, errorf("bad time %q (want Unix nanoseconds or RFC 3339)", truncate(string(b), 64))
+		return 0, errorf("bad %s %q (want Unix nanoseconds or RFC 3339)", what, truncate(string(b), 64))
 	}
 	return t.UnixNano(), nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,26 +85,60 @@ func parseInt(what string, b []byte) (int64, error) {
 // options reads keyword arguments: NAME value pairs, names ignoring case,
 // each name at most once. It returns the values by upper-case name.
 func options(args [][]byte, known ...string) (map[string]string, error) {
-	out := map[string]string{}
+	vals, err := optionSpec{once: known}.parse(args)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(vals))
+	for name, v := range vals {
+		out[name] = v[0]
+	}
+	return out, nil
+}
+
+// An optionSpec names the keyword arguments a command takes, in upper
+// case: once take a value and may be given once, many take a value and may
+// be given any number of times (START's LABEL, GC's RULE), flags take no
+// value (GC's DRYRUN).
+type optionSpec struct {
+	once, many, flags []string
+}
+
+// parse reads args, names ignoring case, and returns the values given by
+// upper-case name, in order; a flag's value is "".
+func (spec optionSpec) parse(args [][]byte) (map[string][]string, error) {
+	out := map[string][]string{}
 	for i := 0; i < len(args); i++ {
 		name := strings.ToUpper(string(args[i]))
-		ok := false
-		for _, k := range known {
-			ok = ok || k == name
+		switch {
+		case slices.Contains(spec.many, name):
+		case slices.Contains(spec.once, name), slices.Contains(spec.flags, name):
+			if _, dup := out[name]; dup {
+				return nil, errorf("option %s given twice", name)
+			}
+		default:
+			return nil, errorf("unknown option %q (want %s)", truncate(string(args[i]), 64), strings.Join(spec.names(), ", "))
 		}
-		if !ok {
-			return nil, errorf("unknown option %q (want %s)", truncate(string(args[i]), 64), strings.Join(known, ", "))
+		if slices.Contains(spec.flags, name) {
+			out[name] = []string{""}
+			continue
 		}
 		if i+1 == len(args) {
 			return nil, errorf("option %s needs a value", name)
 		}
-		if _, dup := out[name]; dup {
-			return nil, errorf("option %s given twice", name)
-		}
-		out[name] = string(args[i+1])
+		out[name] = append(out[name], string(args[i+1]))
 		i++
 	}
 	return out, nil
+}
+
+// has reports whether arg names one of spec's options.
+func (spec optionSpec) has(arg []byte) bool {
+	return slices.Contains(spec.names(), strings.ToUpper(string(arg)))
+}
+
+func (spec optionSpec) names() []string {
+	return slices.Concat(spec.once, spec.many, spec.flags)
 }
 
 func truncate(s string, n int) string {

@@ -35,9 +35,14 @@
 //	APPEND job attempt line...            text lines; time and level detected as by logdb ingest
 //	APPENDJSON job attempt json...        JSON lines, as logdb ingest --format json
 //	APPENDENTRIES job attempt time level msg nlabels [name value]... ...   exact entries
-//	FINISH job attempt success|failed|canceled [exit_code [message]]
+//	START job attempt|next [KIND k] [LABEL name=value]... [TRIGGER t] [STARTED t] [STATE running|waiting]
+//	RETRY job                             the attempt after the latest, with its kind and labels
+//	FINISH job attempt success|failed|canceled [exit_code [message]] [EXIT n] [MESSAGE m] [ENDED t] [DURATION d] [MEMORY bytes]
+//	PIN job attempt  UNPIN job attempt    exempt a run from retention, or not
+//	DELRUN job attempt                    delete a run, its lines and index entries
 //	RUN job attempt                       a run's record: state, times, exit code, counts, labels
 //	RUNS                                  every run's record
+//	GC [MAXAGE age] [RULE rule]... [DRYRUN]   delete the runs past their retention
 //	READ job attempt [FROM n] [COUNT n] [LEVEL l] [CURSOR c] [FORMAT entry|full|raw|json]
 //	QUERY filter [COUNT n] [CURSOR c] [FORMAT entry|full|raw|json] [TZ zone] [OVER lines|runs]
 //	SUBSCRIBE run:<job>:<attempt>[:from=N][:cursor=C][:level=L] | query:<filter>
@@ -58,6 +63,31 @@
 // count, cursor. The cursor (the engine's) continues after the last line
 // examined, also once the run has grown, never skipping or repeating a
 // line; with CURSOR, job and attempt are not used (pass - -).
+//
+// The run commands write runs' records as the engine's StartRun, Retry,
+// FinishRun, Pin and DeleteRun do. START and RETRY answer the run's record
+// as RUN does: a flat key/value array of job, attempt, kind, state,
+// pinned, labels, line_count, bytes, levels, trigger_time, start_time,
+// end_time, created_time, updated_time, first_time, last_time,
+// duration_ns, billed_ns (the duration rounded up to 100 ms),
+// peak_memory, exit_code and exit_message. START's attempt is a number or
+// next (the attempt after the job's latest); its times are Unix
+// nanoseconds or RFC 3339, and LABEL repeats. FINISH keeps its positional
+// exit code and message; after the exit code, the next argument is the
+// message unless it names an option and more arguments follow. ENDED
+// defaults to now; DURATION
+// is a Go duration (1.5s, 2.735ms) or milliseconds (2.735), MEMORY bytes
+// or a size (128MiB). PIN, UNPIN, DELRUN and FINISH answer +OK. A write
+// runs to the end once its request has arrived, even if the client hangs
+// up.
+//
+// GC takes retention as logdb gc does: MAXAGE (30d, 12h, 2w, forever; 30d
+// if only RULEs are given) and RULEs, each one argument (quote it inline:
+// RULE "status=failed env=dev:12h"); the first rule matching a run gives
+// its age. Without either it applies the server's own retention. DRYRUN
+// deletes nothing. It answers checked, deleted (runs), lines, bytes,
+// kept_pinned (expired runs kept as pinned), dry_run, and runs: the
+// records of the runs deleted, or that would be.
 //
 // QUERY takes the filter language of package query as one argument
 // (quote it) and answers one page: rows (entry [time, job, attempt, line,

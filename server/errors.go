@@ -73,6 +73,8 @@ func errorReply(err error) (code, msg string) {
 		return codeFinished, trimEngine(err)
 	case errors.Is(err, engine.ErrLineTooLong):
 		return codeTooLong, trimEngine(err)
+	case errors.Is(err, engine.ErrBadEntry):
+		return codeErr, trimEngine(err)
 	case errors.Is(err, engine.ErrClosed):
 		return codeShutdown, "the store is closed"
 	case errors.Is(err, context.DeadlineExceeded):

@@ -48,8 +48,8 @@ func TestServer_FollowRun(t *testing.T) {
 			}
 		}
 		c.AppendText(ctx, "later", 0, "INFO skipped", "ERROR kept")
-		c.Finish(ctx, "deploy:eu", 2, engine.RunResult{Status: engine.Success, ExitCode: 0, Message: "done"})
-		c.Finish(ctx, "later", 0, engine.RunResult{Status: engine.Canceled, ExitCode: 130})
+		c.FinishRun(ctx, "deploy:eu", 2, engine.RunResult{Status: engine.Success, ExitCode: 0, Message: "done"})
+		c.FinishRun(ctx, "later", 0, engine.RunResult{Status: engine.Canceled, ExitCode: 130})
 	}()
 
 	var got []int64
@@ -179,7 +179,7 @@ func TestServer_SubscribeFrames(t *testing.T) {
 		t.Fatalf("after UNSUBSCRIBE: %s", got)
 	}
 	// A finished run ends its subscription on its own.
-	if err := c.Finish(ctx, "a", 0, engine.RunResult{Status: engine.Success}); err != nil {
+	if err := c.FinishRun(ctx, "a", 0, engine.RunResult{Status: engine.Success}); err != nil {
 		t.Fatal(err)
 	}
 	r.send("SUBSCRIBE run:a:0:from=2\r\n")

@@ -172,7 +172,7 @@ func TestServer_Load(t *testing.T) {
 				}
 				acked[i] = lines[len(lines)-1]
 			}
-			if err := c.Finish(deadline, job(i), 0, engine.RunResult{Status: engine.Success}); err != nil {
+			if err := c.FinishRun(deadline, job(i), 0, engine.RunResult{Status: engine.Success}); err != nil {
 				t.Error(err)
 			}
 		}(i)

@@ -1,13 +1,13 @@
 package server_test
 
 import (
-	"bufio"
 	"net"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/logdb/logdb/internal/testutil"
 	"github.com/logdb/logdb/server"
 )
 
@@ -124,14 +124,7 @@ func TestRedisCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sub.Process.Kill()
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := testutil.Lines(out)
 	next := func() string {
 		select {
 		case l := <-lines:
@@ -161,6 +154,34 @@ func TestRedisCLI(t *testing.T) {
 	}
 	expect("message", "run:build:0:from=4", `"end":true`)
 	expect("unsubscribe", "run:build:0:from=4", "0")
+}
+
+// Ensure that redis-cli starts, finishes (with a duration and memory),
+// shows and collects runs.
+func TestRedisCLI_Runs(t *testing.T) {
+	lookTool(t, "redis-cli")
+	ts := startServer(t, nil)
+	got := ts.cli(t, "", "START", "nightly", "next", "KIND", "scheduled", "LABEL", "env=prod", "LABEL", "flow=etl", "STARTED", "2025-03-20T02:00:00Z")
+	if !strings.HasPrefix(got, "job\nnightly\nattempt\n0\nkind\nscheduled\nstate\nrunning\npinned\n0\nlabels\nenv\nprod\nflow\netl\n") {
+		t.Fatalf("START: %q", got)
+	}
+	if got := ts.cli(t, "", "FINISH", "nightly", "0", "failed", "2", "exit status 2", "DURATION", "1.5s", "MEMORY", "128MiB"); got != "OK\n" {
+		t.Fatalf("FINISH: %q", got)
+	}
+	got = ts.cli(t, "", "--no-raw", "RUN", "nightly", "latest")
+	for _, want := range []string{
+		` 7) "state"`, ` 8) "failed"`, `"duration_ns"`, `(integer) 1500000000`, `"billed_ns"`,
+		`"peak_memory"`, `(integer) 134217728`, `"exit_code"`, `(integer) 2`, `"exit status 2"`,
+		`"start_time"`, `"2025-03-20T02:00:00.000000000Z"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("RUN formatted lacks %q:\n%s", want, got)
+		}
+	}
+	got = ts.cli(t, "", "GC", "RULE", "status=failed flow=etl:forever", "MAXAGE", "1ms", "DRYRUN")
+	if !strings.HasPrefix(got, "checked\n1\ndeleted\n0\nlines\n0\nbytes\n0\nkept_pinned\n0\ndry_run\n1\nruns\n") {
+		t.Fatalf("GC DRYRUN: %q", got)
+	}
 }
 
 // Ensure that redis-cli authenticates with -a against a server with a

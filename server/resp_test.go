@@ -195,6 +195,8 @@ func FuzzReader(f *testing.F) {
 		"READ build latest COUNT 20\r\n",
 		`QUERY "level>=Warn \"x\"" COUNT 5` + "\r\n",
 		`APPEND j 0 'it\'s' "\x41\n"` + "\r\n",
+		`START etl next LABEL "note=a b" TRIGGER 2025-03-20T10:00:00Z` + "\r\n",
+		`GC RULE "status=failed env=dev:12h" DRYRUN` + "\r\n",
 		"*3\r\n$6\r\nAPPEND\r\n$1\r\nj\r\n$1\r\n0\r\n",
 		"*1\r\n$100\r\n",
 		"*-1\r\n*0\r\n",

@@ -14,6 +14,7 @@ import (
 
 	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/internal/servertest"
 	"github.com/logdb/logdb/internal/testutil"
 	"github.com/logdb/logdb/query"
 	"github.com/logdb/logdb/server"
@@ -24,7 +25,6 @@ type testServer struct {
 	addr string
 	db   *engine.DB
 	srv  *server.Server
-	done chan error
 }
 
 // startServer serves a new DB on 127.0.0.1:0 until the test ends. A nil
@@ -37,30 +37,8 @@ func startServer(t testing.TB, opts *server.Options) *testServer {
 
 func serveDB(t testing.TB, db *engine.DB, opts *server.Options) *testServer {
 	t.Helper()
-	if opts == nil {
-		opts = &server.Options{Rate: -1}
-	}
-	srv, err := server.New(db, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{addr: l.Addr().String(), db: db, srv: srv, done: make(chan error, 1)}
-	go func() { ts.done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-ts.done; !errors.Is(err, server.ErrServerClosed) {
-			t.Errorf("Serve returned %v", err)
-		}
-	})
-	return ts
+	srv, addr := servertest.Serve(t, db, opts)
+	return &testServer{addr: addr, db: db, srv: srv}
 }
 
 // dial returns a client of the server, closed when the test ends.
@@ -492,7 +470,7 @@ func TestServer_Errors(t *testing.T) {
 	if _, err := c.AppendText(ctx, "done", 0, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Finish(ctx, "done", 0, engine.RunResult{Status: engine.Failed, ExitCode: 3, Message: "exit 3"}); err != nil {
+	if err := c.FinishRun(ctx, "done", 0, engine.RunResult{Status: engine.Failed, ExitCode: 3, Message: "exit 3"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.AppendText(ctx, "done", 0, "late"); !errors.Is(err, engine.ErrRunFinished) {
@@ -558,7 +536,7 @@ func TestServer_Runs(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if err := c.Finish(ctx, job, i/3, engine.RunResult{Status: engine.Failed, ExitCode: int64(i), Message: "exit"}); err != nil {
+			if err := c.FinishRun(ctx, job, i/3, engine.RunResult{Status: engine.Failed, ExitCode: int64(i), Message: "exit"}); err != nil {
 				t.Fatal(err)
 			}
 		}

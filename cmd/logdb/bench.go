@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -181,9 +180,7 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	// Only a --dir given for this run names the store: bench must not load
 	// its workload into $LOGDB_DIR or ./logdb-data by default.
-	dirSet := globalDir != m.defaultDir()
-	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
-	if dirSet {
+	if globalDir != m.defaultDir() || isSet(fs, "dir") {
 		b.o.Dir = g.dir
 	}
 	if err := b.Validate(); err != nil {

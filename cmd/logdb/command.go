@@ -169,8 +169,9 @@ The commands are:
 	}
 	fmt.Fprint(w, `
 The data directory is --dir, else $LOGDB_DIR, else ./logdb-data. With
---server ADDR (or $LOGDB_SERVER), query, read, ingest and stats talk to a
-'logdb serve' there instead ('logdb help serve').
+--server ADDR (or $LOGDB_SERVER), every command but serve, compact,
+reindex and demo talks to a 'logdb serve' there instead, which owns the
+directory ('logdb help serve').
 Run 'logdb help <command>' or 'logdb <command> --help' for more.
 
 Examples:
@@ -226,6 +227,13 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// isSet reports whether the command line set the flag.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // noArgs fails for commands that take no positional arguments.
 func noArgs(pos []string) error {
 	if len(pos) > 0 {
@@ -235,12 +243,21 @@ func noArgs(pos []string) error {
 }
 
 // openDB opens the data directory. Unless create is set, a missing
-// directory is an error rather than a new, empty store.
+// directory is an error rather than a new, empty store. With --server the
+// server owns the directory, so a command that needs the directory itself
+// (rather than going through the server) is refused.
 func openDB(g *globals, create bool, opts *engine.Options) (*engine.DB, error) {
+	if g.server != "" {
+		return nil, fmt.Errorf("this command works on a data directory, not through a server (--server or $LOGDB_SERVER is %s): run it with --dir where the directory is, while logdb serve is stopped", g.server)
+	}
 	if !create {
 		if _, err := os.Stat(g.dir); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no data directory at %s (ingest something first, or pass --dir)", g.dir)
 		}
 	}
-	return engine.Open(g.dir, opts)
+	db, err := engine.Open(g.dir, opts)
+	if errors.Is(err, engine.ErrLocked) {
+		return nil, fmt.Errorf("%w (if it is logdb serve, go through it: --server ADDR or $LOGDB_SERVER)", err)
+	}
+	return db, err
 }

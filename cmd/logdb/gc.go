@@ -8,19 +8,21 @@ import (
 	"github.com/logdb/logdb/engine"
 )
 
-const gcUsage = `usage: logdb gc [--dir DIR] [--max-age AGE] [--rule RULE]... [--dry-run]
+const gcUsage = `usage: logdb gc [--dir DIR | --server ADDR] [--max-age AGE] [--rule RULE]... [--dry-run]
 
 Deletes the runs whose retention has run out, their lines and their index
 entries, and reports what it deleted. A run's age is the time since its last
 line or change of state; pinned runs ('logdb run pin') are kept. A running
-logdb also does this every hour with the defaults.
+logdb also does this every hour, with the defaults or, for logdb serve,
+its --max-age and --rule. With --server ADDR the server deletes the runs.
 
 Flags:
-  --max-age AGE   how long runs no rule matches are kept (default 30d; a
-                  negative age keeps them forever). AGE: 90d, 12h, 2w …
+  --max-age AGE   how long runs no rule matches are kept (default 30d, or
+                  the server's). AGE: 90d, 12h, 2w, 1.5d … or forever
   --rule RULE     a different age for some runs; the first matching rule
                   wins. RULE: status=failed:90d, status=success:7d,
-                  status=success,canceled:3d, env=dev:10d, flow=etl-*:14d
+                  status=success,canceled:3d, env=dev:10d, flow=etl-*:14d,
+                  'status=failed flow=etl-*:forever' (all conditions)
   --dry-run       list what would be deleted, delete nothing
 
 Example:
@@ -69,23 +71,26 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
-	ret := &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules}
-	db, err := openDB(g, false, nil)
+	// Without flags, the store's own retention: the default here, the
+	// server's (logdb serve --max-age, --rule) with --server.
+	var ret *engine.Retention
+	if isSet(fs, "max-age") || len(rules) > 0 {
+		ret = &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules}
+	}
+	db, err := openRuns(ctx, g, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if *dry {
-		expired, pinned, err := db.Expired(ctx, ret)
+		rep, err := db.Expired(ctx, ret)
 		if err != nil {
 			return err
 		}
-		var lines int64
-		for _, r := range expired {
+		for _, r := range rep.Deleted {
 			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", r.Job, r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
-			lines += r.Lines
 		}
-		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); %d expired runs are pinned\n", len(expired), lines, pinned)
+		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); %d expired runs are pinned\n", len(rep.Deleted), rep.Lines, rep.Kept)
 		return nil
 	}
 	start := time.Now()

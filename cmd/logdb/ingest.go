@@ -19,7 +19,7 @@ import (
 	"github.com/logdb/logdb/query"
 )
 
-const ingestUsage = `usage: logdb ingest [--dir DIR] [--job JOB] [--attempt N] [--format F]
+const ingestUsage = `usage: logdb ingest [--dir DIR] [--job JOB] [--attempt A] [--format F]
                     [--max-line-bytes N] [--tz ZONE] [FILE... | -]
 
 Appends the lines of each FILE (or of standard input, "-" or no FILE) to a
@@ -37,7 +37,8 @@ sealed into blocks and in the full-text index.
 Flags:
   --job JOB            run for lines that name none (default: the file's
                        base name without extension; "stdin" for standard input)
-  --attempt N          attempt for lines that name none (default 0)
+  --attempt A          attempt for lines that name none: a number (default
+                       0), latest (the job's latest, 0 for a new job) or -K
   --format F           auto (default), json, logfmt or text; auto decides
                        per file from its first non-blank line
   --max-line-bytes N   longest line accepted (default 4194304)
@@ -57,7 +58,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet("ingest", g)
 	var (
 		job      = fs.String("job", "", "")
-		attempt  = fs.Int("attempt", 0, "")
+		attempt  = fs.String("attempt", "0", "")
 		format   = fs.String("format", "auto", "")
 		maxLine  = fs.Int("max-line-bytes", ingest.DefaultMaxLineBytes, "")
 		tz       = fs.String("tz", "", "")
@@ -80,7 +81,11 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	opts := ingest.Options{Format: f, Attempt: *attempt, MaxLineBytes: *maxLine, Location: loc}
+	att, err := parseAttempt(*attempt)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	opts := ingest.Options{Format: f, Attempt: max(att, 0), MaxLineBytes: *maxLine, Location: loc}
 	if err := opts.Validate(); err != nil {
 		return usagef("%v", err)
 	}
@@ -100,7 +105,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 
 	if g.server != "" {
-		return m.ingestRemote(ctx, g, inputs, opts, *job)
+		return m.ingestRemote(ctx, g, inputs, opts, *job, att)
 	}
 	db, err := openDB(g, true, &engine.Options{MaxLineBytes: *maxLine})
 	if err != nil {
@@ -125,10 +130,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		}
 	}
 	for _, in := range inputs {
-		o := opts
-		o.Job = *job
-		if o.Job == "" {
-			o.Job = in.defaultJob
+		o, err := in.options(ctx, db, opts, *job, att)
+		if err != nil {
+			return err
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
 			if errors.Is(err, engine.ErrRunFinished) {
@@ -187,6 +191,30 @@ func openInput(m *Main, name string) (*input, error) {
 		in.defaultJob = base
 	}
 	return in, nil
+}
+
+// options returns the reader options for the input: its job, job or the
+// input's default, and its attempt, att resolved if it is latest or -K.
+func (in *input) options(ctx context.Context, runs interface {
+	Run(ctx context.Context, job string, attempt int) (engine.RunInfo, error)
+}, opts ingest.Options, job string, att int) (ingest.Options, error) {
+	opts.Job = job
+	if opts.Job == "" {
+		opts.Job = in.defaultJob
+	}
+	if att >= 0 {
+		return opts, nil
+	}
+	info, err := runs.Run(ctx, opts.Job, att)
+	switch {
+	case err == nil:
+		opts.Attempt = info.Attempt
+	case att == engine.Latest && errors.Is(err, engine.ErrRunNotFound):
+		opts.Attempt = 0 // a new job's first run
+	default:
+		return opts, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return opts, nil
 }
 
 func (in *input) Read(p []byte) (int, error) {

@@ -10,8 +10,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
+	"github.com/logdb/logdb/server"
 )
 
 const queryUsage = `usage: logdb query [--dir DIR] [-o raw|json|table|csv] [--tz ZONE] QUERY...
@@ -52,7 +54,14 @@ func init() {
 }
 
 func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet("query", g)
+	return m.filter(ctx, g, "query", args, false)
+}
+
+// filter runs a query given as the command's arguments over lines, or
+// over runs (logdb runs), on the directory or through the server, and
+// prints its rows.
+func (m *Main) filter(ctx context.Context, g *globals, name string, args []string, runs bool) error {
+	fs := newFlagSet(name, g)
 	format := fs.String("o", "", "")
 	tz := fs.String("tz", "", "")
 	pos, err := parseArgs(fs, args)
@@ -62,12 +71,7 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 	src := strings.Join(pos, " ")
 	q, err := query.Parse(src)
 	if err != nil {
-		var pe *query.ParseError
-		if errors.As(err, &pe) {
-			fmt.Fprintln(m.Stderr, pe.Error())
-			return exitCode(exitUsage)
-		}
-		return err
+		return printParseError(m, err)
 	}
 	opts := query.Options{Location: time.Local}
 	if *tz != "" {
@@ -81,17 +85,43 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 			*format = "table"
 		}
 	}
+	var rows interface {
+		Next() bool
+		Row() *query.Row
+		Err() error
+		Close() error
+		Location() *time.Location
+	}
 	if g.server != "" {
-		return m.queryRemote(ctx, g, src, *tz, *format)
-	}
-	db, err := openDB(g, false, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rows, err := query.Run(ctx, db, q, opts)
-	if err != nil {
-		return err
+		c, err := g.dial(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if *tz == "" {
+			*tz = server.LocalZone()
+		}
+		r, err := c.Query(ctx, src, client.QueryOptions{PageSize: 10000, TZ: *tz, Runs: runs})
+		if err != nil {
+			return printParseError(m, err)
+		}
+		rows = r
+	} else {
+		db, err := openDB(g, false, nil)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var r *query.Rows
+		if runs {
+			r, err = query.RunRuns(ctx, db, q, opts)
+		} else {
+			r, err = query.Run(ctx, db, q, opts)
+		}
+		if err != nil {
+			return printParseError(m, err)
+		}
+		rows = r
 	}
 	defer rows.Close()
 	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location()})
@@ -107,4 +137,15 @@ func runQuery(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	return rows.Err()
+}
+
+// printParseError prints a query error with its caret and returns the
+// usage exit status; other errors are returned as they are.
+func printParseError(m *Main, err error) error {
+	var pe *query.ParseError
+	if errors.As(err, &pe) {
+		fmt.Fprintln(m.Stderr, pe.Error())
+		return exitCode(exitUsage)
+	}
+	return err
 }

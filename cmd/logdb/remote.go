@@ -17,7 +17,6 @@ import (
 	"github.com/logdb/logdb/ingest"
 	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
-	"github.com/logdb/logdb/server"
 )
 
 // remote holds the flags that make query, read, ingest and stats talk to a
@@ -74,36 +73,6 @@ func (r *remote) dial(ctx context.Context) (*client.Client, error) {
 		opts.TLSConfig = &tls.Config{RootCAs: pool}
 	}
 	return client.Dial(ctx, addr, opts)
-}
-
-// queryRemote is logdb query through a server.
-func (m *Main) queryRemote(ctx context.Context, g *globals, src, tz, format string) error {
-	c, err := g.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if tz == "" {
-		tz = server.LocalZone()
-	}
-	rows, err := c.Query(ctx, src, client.QueryOptions{PageSize: 10000, TZ: tz})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	w, err := output.New(m.Stdout, output.Options{Format: format, Location: rows.Location()})
-	if err != nil {
-		return usagef("%v", err)
-	}
-	for rows.Next() {
-		if err := w.Write(rows.Row()); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return rows.Err()
 }
 
 // readRemote is logdb read through a server.
@@ -164,7 +133,7 @@ func (g *globals) where() string {
 // with the same options, so that they are numbered, timed and levelled
 // exactly as a local ingest would, and appended as exact entries in
 // batches; a batch is all or nothing on the server.
-func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string) error {
+func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string, att int) error {
 	c, err := g.dial(ctx)
 	if err != nil {
 		return err
@@ -189,10 +158,9 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 		return nil
 	}
 	for _, in := range inputs {
-		o := opts
-		o.Job = job
-		if o.Job == "" {
-			o.Job = in.defaultJob
+		o, err := in.options(ctx, c, opts, job, att)
+		if err != nil {
+			return err
 		}
 		r := ingest.NewReader(in, in.name, o)
 		for {

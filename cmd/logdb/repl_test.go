@@ -399,7 +399,7 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 	// Another process finishes the run: the follow ends with how, and the
 	// prompt is back. (logdb run finish takes no --server yet; FINISH
 	// through package client is what it would send.)
-	if err := c.Finish(ctx, "nightly", 0, engine.RunResult{Status: engine.Failed, ExitCode: 2, Message: "exit status 2"}); err != nil {
+	if err := c.FinishRun(ctx, "nightly", 0, engine.RunResult{Status: engine.Failed, ExitCode: 2, Message: "exit status 2"}); err != nil {
 		t.Fatal(err)
 	}
 	end := regexp.MustCompile(`^nightly/0 failed · exit 2: exit status 2 · 15 lines( in \S+)?$`)

@@ -29,7 +29,8 @@ it ended (status, exit code and message), how long it took and how much
 memory it used. Appending lines creates runs too; start and finish add what
 lines cannot say. A finished run takes no more lines: 'retry' opens the next
 attempt, with the kind and labels of the latest. Pinned runs are kept by
-retention (see 'logdb gc').
+retention (see 'logdb gc'). With --server ADDR the commands go through a
+logdb server, which owns the directory.
 
 Flags:
   --job JOB        the run's job
@@ -119,7 +120,7 @@ func runRun(m *Main, ctx context.Context, g *globals, args []string) error {
 			return usagef("%v", err)
 		}
 	}
-	db, err := openDB(g, sub == "start", nil)
+	db, err := openRuns(ctx, g, sub == "start")
 	if err != nil {
 		return err
 	}

@@ -2,19 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"strings"
-	"time"
-
-	"golang.org/x/term"
-
-	"github.com/logdb/logdb/output"
-	"github.com/logdb/logdb/query"
 )
 
-const runsUsage = `usage: logdb runs [--dir DIR] [-o table|json|csv|raw] [--tz ZONE] [QUERY...]
+const runsUsage = `usage: logdb runs [--dir DIR | --server ADDR] [-o table|json|csv|raw] [--tz ZONE] [QUERY...]
 
 Lists runs, newest first, filtered and shaped with the filter language over
 run records. Fields: job, attempt (latest, -1), kind, status (running,
@@ -42,61 +32,5 @@ func init() {
 }
 
 func runRuns(m *Main, ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet("runs", g)
-	format := fs.String("o", "", "")
-	tz := fs.String("tz", "", "")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	q, err := query.Parse(strings.Join(pos, " "))
-	if err != nil {
-		return printParseError(m, err)
-	}
-	opts := query.Options{Location: time.Local}
-	if *tz != "" {
-		if opts.Location, err = query.ParseZone(*tz); err != nil {
-			return usagef("%v", err)
-		}
-	}
-	if *format == "" {
-		*format = "raw"
-		if f, ok := m.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			*format = "table"
-		}
-	}
-	db, err := openDB(g, false, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rows, err := query.RunRuns(ctx, db, q, opts)
-	if err != nil {
-		return printParseError(m, err)
-	}
-	defer rows.Close()
-	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location()})
-	if err != nil {
-		return usagef("%v", err)
-	}
-	for rows.Next() {
-		if err := w.Write(rows.Row()); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return rows.Err()
-}
-
-// printParseError prints a query error with its caret and returns the
-// usage exit status; other errors are returned as they are.
-func printParseError(m *Main, err error) error {
-	var pe *query.ParseError
-	if errors.As(err, &pe) {
-		fmt.Fprintln(m.Stderr, pe.Error())
-		return exitCode(exitUsage)
-	}
-	return err
+	return m.filter(ctx, g, "runs", args, true)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,14 +10,32 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/logdb/logdb/internal/testutil"
 )
 
-// Ensure that a scheduler's life cycle works from the command line: start a
-// run, write its lines, finish it as failed, retry, finish the retry, and
-// see each step in 'run show', 'runs' and 'tail'.
+// eachStore runs test twice: on a data directory ($LOGDB_DIR), and through
+// a logdb serve of another directory ($LOGDB_SERVER), so that every command
+// is shown to do the same either way.
+func eachStore(t *testing.T, test func(t *testing.T, env []string)) {
+	t.Run("dir", func(t *testing.T) {
+		test(t, []string{"LOGDB_DIR=" + filepath.Join(t.TempDir(), "data")})
+	})
+	t.Run("server", func(t *testing.T) {
+		srv := startServe(t, filepath.Join(t.TempDir(), "data"), nil)
+		test(t, []string{"LOGDB_SERVER=" + srv.addr})
+	})
+}
+
+// Ensure that a scheduler's life cycle works from the command line, on a
+// directory and through a server: start a run, write its lines, finish it
+// as failed, retry, finish the retry, and see each step in 'run show',
+// 'runs' and 'tail'.
 func TestCLI_RunLifeCycle(t *testing.T) {
-	dir := t.TempDir()
-	env := []string{"LOGDB_DIR=" + filepath.Join(dir, "data")}
+	eachStore(t, testRunLifeCycle)
+}
+
+func testRunLifeCycle(t *testing.T, env []string) {
 	must := func(r result, what string) result {
 		t.Helper()
 		if r.code != 0 {
@@ -42,7 +61,7 @@ func TestCLI_RunLifeCycle(t *testing.T) {
 	if r.stdout != "1\n" {
 		t.Fatalf("retry printed %q, want the attempt 1", r.stdout)
 	}
-	must(runBin(t, "extract 10 rows\nload 10 rows\n", env, "ingest", "--job", "nightly-etl", "--attempt", "1", "-"), "ingest retry")
+	must(runBin(t, "extract 10 rows\nload 10 rows\n", env, "ingest", "--job", "nightly-etl", "--attempt", "latest", "-"), "ingest retry")
 	must(runBin(t, "", env, "run", "finish", "--job", "nightly-etl", "--status", "success", "--duration", "801ms"), "finish retry")
 
 	var show map[string]any
@@ -89,6 +108,131 @@ func TestCLI_RunLifeCycle(t *testing.T) {
 	r = runBin(t, "", env, "tail", "--job", "nightly-etl")
 	if r.code != 0 || r.stdout != "extract 10 rows\nload 10 rows\n" || !strings.Contains(r.stderr, "nightly-etl/1 success") {
 		t.Errorf("tail successful run: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+
+	// Pin and unpin show in the record; delete removes one attempt.
+	pinned := func() any {
+		t.Helper()
+		var show map[string]any
+		r := must(runBin(t, "", env, "run", "show", "--job", "nightly-etl", "-o", "json"), "show")
+		if err := json.Unmarshal([]byte(r.stdout), &show); err != nil {
+			t.Fatalf("show -o json: %v: %q", err, r.stdout)
+		}
+		return show["pinned"]
+	}
+	must(runBin(t, "", env, "run", "pin", "--job", "nightly-etl"), "pin")
+	if p := pinned(); p != true {
+		t.Errorf("pinned after pin: %v", p)
+	}
+	must(runBin(t, "", env, "run", "unpin", "--job", "nightly-etl"), "unpin")
+	if p := pinned(); p != false {
+		t.Errorf("pinned after unpin: %v", p)
+	}
+	must(runBin(t, "", env, "run", "delete", "--job", "nightly-etl", "--attempt", "0"), "delete")
+	r = must(runBin(t, "", env, "runs", "-o", "csv", "| fields job, attempt"), "runs after delete")
+	if r.stdout != "job,attempt\nnightly-etl,1\n" {
+		t.Errorf("runs after deleting attempt 0: %q", r.stdout)
+	}
+	r = runBin(t, "", env, "run", "show", "--job", "nightly-etl", "--attempt", "0")
+	if r.code != 1 || !strings.Contains(r.stderr, "nightly-etl") {
+		t.Errorf("show a deleted run: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, "", env, "query", "load")
+	if r.stdout != "load 10 rows\n" {
+		t.Errorf("query after deleting attempt 0: %q %q", r.stdout, r.stderr)
+	}
+}
+
+// Ensure that tail through a server follows a run that other processes
+// start, append to and finish: it waits for a run that does not exist yet,
+// prints every line once and in order as they come, and exits with the
+// run's outcome: 1 for failed, 0 for success.
+func TestCLI_TailThroughServer(t *testing.T) {
+	srv := startServe(t, filepath.Join(t.TempDir(), "data"), nil)
+	env := []string{"LOGDB_SERVER=" + srv.addr}
+	for _, tc := range []struct {
+		attempt, status, exit string
+		code                  int
+		final                 string
+	}{
+		{"latest", "failed", "3", 1, "deploy/0 failed (exit 3: health check)"},
+		{"1", "success", "0", 0, "deploy/1 success (exit 0: health check)"},
+	} {
+		// The tail starts before the run exists.
+		cmd := exec.Command(logdbBin, "tail", "--job", "deploy", "--attempt", tc.attempt, "-o", "raw")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := testutil.Lines(out)
+		expect := func(want ...string) {
+			t.Helper()
+			for _, w := range want {
+				select {
+				case l := <-lines:
+					if l != w {
+						t.Fatalf("tail printed %q, want %q", l, w)
+					}
+				case <-time.After(20 * time.Second):
+					t.Fatalf("tail did not print %q", w)
+				}
+			}
+		}
+		run := func(stdin string, args ...string) {
+			t.Helper()
+			if r := runBin(t, stdin, env, args...); r.code != 0 {
+				t.Fatalf("%v: %d %q", args, r.code, r.stderr)
+			}
+		}
+		if tc.status == "failed" {
+			run("", "run", "start", "--job", "deploy", "--kind", "deploy")
+		} else {
+			run("", "run", "retry", "deploy")
+		}
+		for batch := 0; batch < 3; batch++ {
+			var in []string
+			for i := 0; i < 3; i++ {
+				in = append(in, fmt.Sprintf("%s step %d.%d", tc.status, batch, i))
+			}
+			run(strings.Join(in, "\n")+"\n", "ingest", "--job", "deploy", "--attempt", "latest", "-")
+			expect(in...)
+		}
+		run("", "run", "finish", "--job", "deploy", "--status", tc.status, "--exit", tc.exit, "--message", "health check")
+		err = cmd.Wait()
+		if l, ok := <-lines; ok {
+			t.Errorf("tail printed %q after the last line", l)
+		}
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != tc.code || !strings.Contains(stderr.String(), tc.final) {
+			t.Errorf("tail of a %s run: exit %d %q, want %d and %q", tc.status, code, stderr.String(), tc.code, tc.final)
+		}
+	}
+}
+
+// Ensure that the commands that need the directory itself refuse --server
+// with a clear message, and that a directory locked by logdb serve says how
+// to go through it.
+func TestCLI_ServerOwnsDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	srv := startServe(t, dir, nil)
+	for _, cmd := range []string{"compact", "reindex", "demo"} {
+		r := runBin(t, "", nil, "--server", srv.addr, cmd)
+		if r.code != 1 || !strings.Contains(r.stderr, "logdb "+cmd+": this command works on a data directory, not through a server") {
+			t.Errorf("%s --server: %d %q", cmd, r.code, r.stderr)
+		}
+	}
+	r := runBin(t, "", nil, "--dir", dir, "runs")
+	if r.code != 1 || !strings.Contains(r.stderr, "locked by pid") || !strings.Contains(r.stderr, "--server ADDR") {
+		t.Errorf("runs on a served directory: %d %q", r.code, r.stderr)
 	}
 }
 
@@ -139,10 +283,13 @@ func TestCLI_TailInterrupted(t *testing.T) {
 }
 
 // Ensure that gc deletes exactly the expired runs, keeps pinned ones and
-// the ones a rule keeps longer, and that --dry-run deletes nothing.
+// the ones a rule keeps longer, and that --dry-run deletes nothing; on a
+// directory and through a server.
 func TestCLI_GC(t *testing.T) {
-	dir := t.TempDir()
-	env := []string{"LOGDB_DIR=" + filepath.Join(dir, "data")}
+	eachStore(t, testGC)
+}
+
+func testGC(t *testing.T, env []string) {
 	for _, job := range []string{"ok-1", "ok-2", "bad-1", "pinned"} {
 		if r := runBin(t, "hello from "+job+"\n", env, "ingest", "--job", job, "-"); r.code != 0 {
 			t.Fatalf("ingest %s: %s", job, r.stderr)

@@ -17,6 +17,7 @@ const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token
                    [--max-conns N] [--rate N] [--burst N] [--max-request-bytes N]
                    [--max-line-bytes N] [--read-timeout D] [--idle-timeout D]
                    [--write-timeout D] [--query-timeout D] [--shutdown-timeout D]
+                   [--max-age AGE] [--rule RULE]...
 
 Serves the data directory over TCP: this process owns the directory, and
 everyone else talks to it. The protocol is RESP2, the Redis protocol, so
@@ -30,8 +31,12 @@ client library work, as does logdb itself with --server ADDR:
   QUERY filter [COUNT n] [CURSOR c] [FORMAT f] [TZ zone]
   SUBSCRIBE run:<job>:<attempt>[:from=N]   follow a run until it finishes
   SUBSCRIBE query:<filter>                 follow matching lines live
-  FINISH job attempt success|failed [exit_code [message]]
+  START job attempt|next [KIND k] [LABEL n=v]... [TRIGGER t] [STATE waiting]
+  FINISH job attempt success|failed|canceled [exit [message]]
+         [DURATION d] [MEMORY bytes]
+  RETRY job, PIN/UNPIN job attempt, DELRUN job attempt
   RUN job attempt, RUNS                    run records; QUERY … OVER runs
+  GC [MAXAGE age] [RULE rule]... [DRYRUN]  delete expired runs, with a report
 
 'HELP' on a connection lists every command with its arguments.
 
@@ -60,6 +65,9 @@ Flags:
   --query-timeout D      longest QUERY or READ (default 30s)
                          A timeout of 0 is no limit.
   --shutdown-timeout D   how long shutdown waits for requests (default 10s)
+  --max-age AGE          delete runs unchanged for AGE, every hour and on
+                         GC (default 30d; see 'logdb help gc')
+  --rule RULE            a different age for some runs, as logdb gc --rule
 
 Examples:
   logdb serve
@@ -132,6 +140,10 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.DurationVar(&s.o.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "")
 	fs.DurationVar(&s.o.QueryTimeout, "query-timeout", server.DefaultQueryTimeout, "")
 	fs.DurationVar(&s.shutdown, "shutdown-timeout", 10*time.Second, "")
+	maxAge := ageFlag(engine.DefaultMaxAge)
+	var rules ruleFlags
+	fs.Var(&maxAge, "max-age", "")
+	fs.Var(&rules, "rule", "")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -155,7 +167,12 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 		l.Close()
 		return fmt.Errorf("refusing to listen on %s without a token: anyone who can reach it could read and write the logs; set --auth-token or $LOGDB_TOKEN", s.listen)
 	}
-	db, err := openDB(g, true, &engine.Options{MaxLineBytes: s.o.MaxLineBytes})
+	// Not openDB: --server (or $LOGDB_SERVER) names where clients go, and
+	// may well be this server.
+	db, err := engine.Open(g.dir, &engine.Options{
+		MaxLineBytes: s.o.MaxLineBytes,
+		Retention:    &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules},
+	})
 	if err != nil {
 		l.Close()
 		return err

@@ -9,12 +9,18 @@ import (
 	"github.com/logdb/logdb/query"
 )
 
-const tailUsage = `usage: logdb tail --job JOB [--attempt A] [--from N] [--level L] [-o raw|json|table|csv]
+const tailUsage = `usage: logdb tail [--dir DIR | --server ADDR] --job JOB [--attempt A] [--from N]
+                 [--level L] [-o raw|json|table|csv]
 
 Follows a run: prints its lines from --from (default 1), then new lines as
 they are appended, until the run finishes ('logdb run finish'); then prints
 how it ended on stderr and exits with status 0 if it succeeded, 1 if it
 failed or was canceled. Ctrl-C stops following (status 130).
+
+One process owns a data directory, so tail without --server keeps others
+from appending: follow a live run through logdb serve with --server ADDR,
+where the appenders go too. There a run that does not exist yet is waited
+for.
 
 Flags:
   --job JOB      the run's job (required)
@@ -63,9 +69,34 @@ func runTail(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	db, err := openDB(g, false, nil)
+	var info engine.RunInfo
+	if g.server != "" {
+		info, err = tailRemote(ctx, g, req, w)
+	} else {
+		info, err = tailLocal(ctx, g, req, w)
+	}
+	if ctx.Err() != nil {
+		return exitCode(130)
+	}
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(m.Stderr, "%s/%d %s (exit %d", info.Job, info.Attempt, info.Status, info.ExitCode)
+	if info.ExitMessage != "" {
+		fmt.Fprintf(m.Stderr, ": %s", info.ExitMessage)
+	}
+	fmt.Fprintf(m.Stderr, ") after %v\n", info.Duration)
+	if info.Status != engine.Success {
+		return exitCode(exitError)
+	}
+	return nil
+}
+
+// tailLocal follows a run in the directory and returns its final record.
+func tailLocal(ctx context.Context, g *globals, req engine.ReadRequest, w output.Writer) (engine.RunInfo, error) {
+	db, err := openDB(g, false, nil)
+	if err != nil {
+		return engine.RunInfo{}, err
 	}
 	defer db.Close()
 	var final *engine.Page
@@ -82,23 +113,41 @@ func runTail(m *Main, ctx context.Context, g *globals, args []string) error {
 		}
 		return w.Flush()
 	})
-	if ctx.Err() != nil {
-		return exitCode(130)
-	}
 	if err != nil {
-		return err
+		return engine.RunInfo{}, err
 	}
-	info, err := db.Run(ctx, final.Job, final.Attempt)
+	return db.Run(ctx, final.Job, final.Attempt)
+}
+
+// tailRemote follows a run through the server (SUBSCRIBE) and returns its
+// final record.
+func tailRemote(ctx context.Context, g *globals, req engine.ReadRequest, w output.Writer) (engine.RunInfo, error) {
+	c, err := g.dial(ctx)
 	if err != nil {
-		return err
+		return engine.RunInfo{}, err
 	}
-	fmt.Fprintf(m.Stderr, "%s/%d %s (exit %d", info.Job, info.Attempt, info.Status, info.ExitCode)
-	if info.ExitMessage != "" {
-		fmt.Fprintf(m.Stderr, ": %s", info.ExitMessage)
+	defer c.Close()
+	f, err := c.Follow(ctx, req)
+	if err != nil {
+		return engine.RunInfo{}, err
 	}
-	fmt.Fprintf(m.Stderr, ") after %v\n", info.Duration)
-	if info.Status != engine.Success {
-		return exitCode(exitError)
+	defer f.Close()
+	row := query.Row{Kind: query.EntryRow}
+	for f.Next() {
+		row.Entry = f.Entry()
+		if err := w.Write(&row); err != nil {
+			return engine.RunInfo{}, err
+		}
+		if err := w.Flush(); err != nil {
+			return engine.RunInfo{}, err
+		}
 	}
-	return nil
+	if err := f.Err(); err != nil {
+		return engine.RunInfo{}, err
+	}
+	end := f.End()
+	if end == nil {
+		return engine.RunInfo{}, fmt.Errorf("the server stopped following %s before it finished", req.Job)
+	}
+	return c.Run(ctx, end.Job, end.Attempt)
 }

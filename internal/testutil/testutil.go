@@ -1,7 +1,8 @@
-// Package testutil holds helpers shared by the tests of several packages.
 package testutil
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,4 +47,19 @@ func DataDir(t testing.TB) string {
 		t.Skipf("real test logs not found at %s (set LOGDB_TESTDATA to the shared/data folder): %v", dir, err)
 	}
 	return dir
+}
+
+// Lines reads r a line at a time in the background and sends each line,
+// without its newline, on the channel it returns, which is closed at the
+// end of r. It suits a child process's output that a test waits on.
+func Lines(r io.Reader) <-chan string {
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	return lines
 }
