@@ -397,10 +397,9 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 	}
 
 	// Another process finishes the run: the follow ends with how, and the
-	// prompt is back. (logdb run finish takes no --server yet; FINISH
-	// through package client is what it would send.)
-	if err := c.FinishRun(ctx, "nightly", 0, engine.RunResult{Status: engine.Failed, ExitCode: 2, Message: "exit status 2"}); err != nil {
-		t.Fatal(err)
+	// prompt is back.
+	if r := runBin(t, "", nil, "--server", srv.addr, "run", "finish", "--job", "nightly", "--status", "failed", "--exit", "2", "--message", "exit status 2"); r.code != 0 {
+		t.Fatalf("run finish through the server: %d %q", r.code, r.stderr)
 	}
 	end := regexp.MustCompile(`^nightly/0 failed · exit 2: exit status 2 · 15 lines( in \S+)?$`)
 	s.waitFor("how nightly/0 ended", func(sc string) bool {
