@@ -134,3 +134,38 @@ func TestCLI_NoStore(t *testing.T) {
 		t.Fatalf("query created %s", dir)
 	}
 }
+
+// Ensure that the README's first command, logdb demo, loads the store,
+// gives its runs records (finished as success or failed, the newest still
+// running), tours the queries, and tours a store that holds lines without
+// loading again.
+func TestCLI_Demo(t *testing.T) {
+	env := []string{"LOGDB_DIR=" + filepath.Join(t.TempDir(), "data")}
+	r := runBin(t, "", env, "demo", "--lines", "50000")
+	if r.code != 0 || !strings.Contains(r.stdout, "Stored 50000 lines in ") {
+		t.Fatalf("demo: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"$ logdb query 'timeout | count'",
+		"$ logdb runs '| count by status'",
+		"$ logdb read --job ",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo printed no %q:\n%s", want, r.stdout)
+		}
+	}
+	// The run records, as logdb runs counts them on their own.
+	r = runBin(t, "", env, "runs", "-o", "csv", "| count by status | sort by status")
+	counts := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		status, num, _ := strings.Cut(l, ",")
+		counts[status], _ = strconv.Atoi(num)
+	}
+	if counts["running"] != 8 || counts["failed"] == 0 || counts["success"] <= counts["failed"] {
+		t.Errorf("runs by status after the demo: %v (%q)", counts, r.stdout)
+	}
+	r = runBin(t, "", env, "demo")
+	if r.code != 0 || !strings.Contains(r.stdout, "already holds 50000 lines; touring those.") || strings.Contains(r.stdout, "Stored") {
+		t.Errorf("demo again: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
