@@ -3,8 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
