@@ -13,6 +13,7 @@ import (
 	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
+	"github.com/logdb/logdb/repl"
 	"github.com/logdb/logdb/server"
 )
 
@@ -85,13 +86,7 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 			*format = "table"
 		}
 	}
-	var rows interface {
-		Next() bool
-		Row() *query.Row
-		Err() error
-		Close() error
-		Location() *time.Location
-	}
+	var rows repl.Rows // *query.Rows, or *client.Rows through a server
 	if g.server != "" {
 		c, err := g.dial(ctx)
 		if err != nil {
