@@ -25,7 +25,7 @@ func TestReadReply(t *testing.T) {
 		{"$-1\r\n", nil, ""},
 		{"*-1\r\n", nil, ""},
 		{"*3\r\n$1\r\na\r\n*1\r\n:1\r\n-ERR inner\r\n", []any{"a", []any{int64(1)}, &Error{Code: "ERR", Msg: "inner"}}, ""},
-		{"-NOTFOUND run not found\r\n", nil, "logdb server: NOTFOUND run not found"},
+		{"-NOTFOUND run not found\r\n", nil, "logdb server: run not found"},
 		{"$3\r\nab", nil, "unexpected EOF"},
 		{"?x\r\n", nil, "client: protocol error: unexpected reply type '?'"},
 		{"*1\r\n" + strings.Repeat("*1\r\n", 20) + ":1\r\n", nil, "client: protocol error: arrays nested too deep"},

@@ -44,7 +44,10 @@ func (e *Error) Error() string {
 	if e.Msg == "" {
 		return "logdb server: " + e.Code
 	}
-	if e.Code == "ERR" {
+	// The codes of engine errors add nothing to their messages, which
+	// say what happened as the engine's own do.
+	switch e.Code {
+	case "ERR", "NOTFOUND", "BADCURSOR", "FINISHED", "TOOLONG":
 		return "logdb server: " + e.Msg
 	}
 	return "logdb server: " + e.Code + " " + e.Msg

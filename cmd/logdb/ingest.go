@@ -135,10 +135,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
-			if errors.Is(err, engine.ErrRunFinished) {
-				return fmt.Errorf("%s: %w (write to a new attempt: logdb run retry --job JOB)", in.name, err)
-			}
-			return fmt.Errorf("%s: %w", in.name, err)
+			return appendError(in.name, err)
 		}
 	}
 	stored := time.Since(st.start)
@@ -156,6 +153,15 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	fmt.Fprintln(m.Stderr)
 	return nil
+}
+
+// appendError says which input an append failed for and, if its run has
+// finished, how to write on.
+func appendError(name string, err error) error {
+	if errors.Is(err, engine.ErrRunFinished) {
+		return fmt.Errorf("%s: %w (write to a new attempt: logdb run retry --job JOB)", name, err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // An input is one file, or standard input, with a byte counter for the

@@ -187,13 +187,13 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 			// Well under the server's default request limit of 64 MiB.
 			if len(batch) == ingest.LoadBatchLines || bytes >= ingest.LoadBatchBytes {
 				if err := send(); err != nil {
-					return fmt.Errorf("%s: %w", in.name, err)
+					return appendError(in.name, err)
 				}
 			}
 		}
-	}
-	if err := send(); err != nil {
-		return err
+		if err := send(); err != nil {
+			return appendError(in.name, err)
+		}
 	}
 	total := time.Since(start)
 	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s) through %s",

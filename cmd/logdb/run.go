@@ -215,17 +215,23 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		}
 		return time.Unix(0, ns).Local().Format("2006-01-02 15:04:05.000")
 	}
+	orNone := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return s
+	}
 	rows := [][2]string{
 		{"run", fmt.Sprintf("%s/%d", r.Job, r.Attempt)},
 		{"status", r.Status.String()},
-		{"kind", r.Kind},
-		{"labels", labelsString(r.Labels)},
+		{"kind", orNone(r.Kind)},
+		{"labels", orNone(labelsString(r.Labels))},
 		{"triggered", at(r.Triggered)},
 		{"started", at(r.Started)},
 		{"ended", at(r.Ended)},
 		{"duration", fmt.Sprintf("%v (billed %v)", r.Duration, r.BilledDuration)},
 		{"memory", fmt.Sprint(r.PeakMemory)},
-		{"exit", fmt.Sprintf("%d %s", r.ExitCode, r.ExitMessage)},
+		{"exit", strings.TrimSpace(fmt.Sprintf("%d %s", r.ExitCode, r.ExitMessage))},
 		{"lines", fmt.Sprintf("%d (%d errors, %d warnings), %d bytes", r.Lines, r.Levels[engine.Error]+r.Levels[engine.Fatal], r.Levels[engine.Warn], r.Bytes)},
 		{"pinned", fmt.Sprint(r.Pinned)},
 	}

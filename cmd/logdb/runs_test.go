@@ -53,7 +53,7 @@ func testRunLifeCycle(t *testing.T, env []string) {
 
 	// A finished run takes no more lines.
 	r = runBin(t, "late line\n", env, "ingest", "--job", "nightly-etl", "-")
-	if r.code == 0 || !strings.Contains(r.stderr, "finished") {
+	if r.code == 0 || !strings.Contains(r.stderr, "ended as failed (write to a new attempt: logdb run retry --job JOB)") {
 		t.Fatalf("ingest into a finished run: %d %q", r.code, r.stderr)
 	}
 
@@ -104,6 +104,10 @@ func testRunLifeCycle(t *testing.T, env []string) {
 	r = runBin(t, "", env, "tail", "--job", "nightly-etl", "--attempt", "0")
 	if r.code != 1 || r.stdout != "extract 10 rows\nERROR load failed: timeout\n" || !strings.Contains(r.stderr, "nightly-etl/0 failed (exit 2: load failed)") {
 		t.Errorf("tail failed run: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, "", env, "tail", "--job", "nightly-etl", "--attempt", "0", "--level", "=Error")
+	if r.code != 1 || r.stdout != "ERROR load failed: timeout\n" {
+		t.Errorf("tail --level =Error: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, "tail", "--job", "nightly-etl")
 	if r.code != 0 || r.stdout != "extract 10 rows\nload 10 rows\n" || !strings.Contains(r.stderr, "nightly-etl/1 success") {

@@ -127,6 +127,13 @@ func tailRemote(ctx context.Context, g *globals, req engine.ReadRequest, w outpu
 		return engine.RunInfo{}, err
 	}
 	defer c.Close()
+	// The server filters by level >= only: for exactly a level it sends
+	// that level and more, and the rest are dropped here.
+	var exactly *engine.Level
+	if lf, ok := req.Filter.(engine.LevelFilter); ok && lf.Op == engine.Eq {
+		exactly = &lf.Level
+		req.Filter = engine.LevelAtLeast(lf.Level)
+	}
 	f, err := c.Follow(ctx, req)
 	if err != nil {
 		return engine.RunInfo{}, err
@@ -135,6 +142,9 @@ func tailRemote(ctx context.Context, g *globals, req engine.ReadRequest, w outpu
 	row := query.Row{Kind: query.EntryRow}
 	for f.Next() {
 		row.Entry = f.Entry()
+		if exactly != nil && row.Entry.Level != *exactly {
+			continue
+		}
 		if err := w.Write(&row); err != nil {
 			return engine.RunInfo{}, err
 		}
