@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 	"github.com/logdb/logdb/query"
 )
 
-const readUsage = `usage: logdb read --job JOB [--attempt N|latest|-K] [--from N] [--count M]
+const readUsage = `usage: logdb read [--job] JOB [[--attempt] N|latest|-K] [--from N] [--count M]
                   [--level LEVEL] [--cursor C] [-o raw|json|table|csv]
 
 Reads one run's lines in line order, like the task-instance log API: up to
@@ -32,7 +33,10 @@ Flags:
   -o FORMAT        raw: the messages (default); json: one object per line;
                    table; csv
 
+The job and attempt may also come first without their flags.
+
 Examples:
+  logdb read build -1 --count 50
   logdb read --job build --from 100 --count 20
   logdb read --job build --attempt 0 --level Warn -o json
 `
@@ -56,7 +60,7 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
+	if err := runArgs(fs, pos, job, attempt); err != nil {
 		return err
 	}
 	if *job == "" && *cursor == "" {
@@ -107,6 +111,18 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(m.Stderr, "next-cursor: %s\n", page.Cursor)
 	}
 	return nil
+}
+
+// runArgs takes a run named by position, "JOB [ATTEMPT]", as read, tail and
+// run accept besides --job and --attempt.
+func runArgs(fs *flag.FlagSet, pos []string, job, attempt *string) error {
+	if len(pos) > 0 && *job == "" {
+		*job, pos = pos[0], pos[1:]
+		if len(pos) > 0 && !isSet(fs, "attempt") {
+			*attempt, pos = pos[0], pos[1:]
+		}
+	}
+	return noArgs(pos)
 }
 
 // parseAttempt reads "latest", a number from 0, or -K.

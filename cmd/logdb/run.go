@@ -29,8 +29,9 @@ it ended (status, exit code and message), how long it took and how much
 memory it used. Appending lines creates runs too; start and finish add what
 lines cannot say. A finished run takes no more lines: 'retry' opens the next
 attempt, with the kind and labels of the latest. Pinned runs are kept by
-retention (see 'logdb gc'). With --server ADDR the commands go through a
-logdb server, which owns the directory.
+retention (see 'logdb gc'). The job and attempt may also come first
+without their flags: logdb run show nightly-etl -1. With --server ADDR
+the commands go through a logdb server, which owns the directory.
 
 Flags:
   --job JOB        the run's job
@@ -102,10 +103,7 @@ func runRun(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *job == "" && len(pos) == 1 {
-		*job, pos = pos[0], nil
-	}
-	if err := noArgs(pos); err != nil {
+	if err := runArgs(fs, pos, job, attempt); err != nil {
 		return err
 	}
 	if *job == "" {

@@ -105,7 +105,12 @@ func testRunLifeCycle(t *testing.T, env []string) {
 	if r.code != 1 || r.stdout != "extract 10 rows\nERROR load failed: timeout\n" || !strings.Contains(r.stderr, "nightly-etl/0 failed (exit 2: load failed)") {
 		t.Errorf("tail failed run: %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	r = runBin(t, "", env, "tail", "--job", "nightly-etl", "--attempt", "0", "--level", "=Error")
+	// The run by position, as journalctl takes a unit.
+	r = runBin(t, "", env, "read", "nightly-etl", "-1", "--count", "1")
+	if r.code != 0 || r.stdout != "extract 10 rows\n" {
+		t.Errorf("read nightly-etl -1: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, "", env, "tail", "nightly-etl", "0", "--level", "=Error")
 	if r.code != 1 || r.stdout != "ERROR load failed: timeout\n" {
 		t.Errorf("tail --level =Error: %d %q %q", r.code, r.stdout, r.stderr)
 	}

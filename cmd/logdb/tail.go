@@ -9,7 +9,7 @@ import (
 	"github.com/logdb/logdb/query"
 )
 
-const tailUsage = `usage: logdb tail [--dir DIR | --server ADDR] --job JOB [--attempt A] [--from N]
+const tailUsage = `usage: logdb tail [--dir DIR | --server ADDR] [--job] JOB [[--attempt] A] [--from N]
                  [--level L] [-o raw|json|table|csv]
 
 Follows a run: prints its lines from --from (default 1), then new lines as
@@ -29,7 +29,8 @@ Flags:
   --level L      only lines of level L or more severe; "=L" for exactly L
   -o FORMAT      raw: the messages (default); json, table or csv
 
-Example:
+Examples:
+  logdb tail nightly-etl
   logdb tail --job nightly-etl --attempt latest --level Warn
 `
 
@@ -50,7 +51,7 @@ func runTail(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
+	if err := runArgs(fs, pos, job, attempt); err != nil {
 		return err
 	}
 	if *job == "" {
