@@ -179,6 +179,8 @@ Examples:
 	logdb ingest --job build build.log
 	logdb query 'level>=Warn "connection reset" since=-1h'
 	logdb read --job build --from 100 --count 20
+	logdb runs status=failed since=-1d '| sort by duration desc'
+	logdb tail build                 # follow its latest run until it ends
 `)
 }
 
