@@ -37,6 +37,12 @@
 // requests/s, lines/s and p50/p99 per operation (ServerReport), and checks
 // that the store holds exactly the lines acknowledged.
 //
+// RunsWorkload is a deterministic set of run records (issue 6): jobs with
+// one to five attempts, statuses, exit codes, durations, memory, labels and a
+// few lines each, for the benchmarks of run listing (`logdb runs`,
+// query.RunRuns, engine.DB.Runs); RunsStore builds it once per test process.
+// bench/baseline/runs.sh times it beside SQLite.
+//
 // # Caveats
 //
 // The same Workload fields give the same lines, byte for byte, on every

@@ -3,6 +3,8 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -79,5 +81,43 @@ func TestDB_RunRecords(t *testing.T) {
 	}
 	if info, err := db.Run(ctx, "etl", engine.Latest); err != nil || info.Attempt != 1 {
 		t.Fatalf("latest after deleting attempt 0: %+v %v", info, err)
+	}
+}
+
+// Ensure that Runs lists every run by job and attempt whatever order they
+// were made in, and that JobRuns lists one job's, by attempt, not those of
+// a job whose name it prefixes.
+func TestDB_Runs_Order(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.MustOpenDB(t, nil)
+	for _, r := range []struct {
+		job     string
+		attempt int
+	}{{"b", 1}, {"ab", 0}, {"a", 0}, {"b", 0}, {"c", 0}, {"a", 2}, {"a", 1}} {
+		if _, err := db.StartRun(ctx, engine.RunSpec{Job: r.job, Attempt: r.attempt, Kind: "k" + r.job}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.DeleteRun(ctx, "c", 0); err != nil {
+		t.Fatal(err)
+	}
+	names := func(runs []engine.RunInfo) (s string) {
+		for _, r := range runs {
+			s += fmt.Sprintf(" %s/%d", r.Job, r.Attempt)
+			if got, err := db.Run(ctx, r.Job, r.Attempt); err != nil || !reflect.DeepEqual(got, r) {
+				t.Errorf("%s/%d: %+v, Run gives %+v %v", r.Job, r.Attempt, r, got, err)
+			}
+		}
+		return s
+	}
+	runs, err := db.Runs(ctx)
+	if got, want := names(runs), " a/0 a/1 a/2 ab/0 b/0 b/1"; err != nil || got != want {
+		t.Errorf("Runs: %s, %v; want %s", got, err, want)
+	}
+	for job, want := range map[string]string{"a": " a/0 a/1 a/2", "b": " b/0 b/1", "c": "", "nope": ""} {
+		runs, err := db.JobRuns(ctx, job)
+		if got := names(runs); err != nil || got != want {
+			t.Errorf("JobRuns(%q): %s, %v; want %s", job, got, err, want)
+		}
 	}
 }

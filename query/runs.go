@@ -84,46 +84,64 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 			return nil, err
 		}
 	}
-	runs, err := src.Runs(ctx)
+	// A filter on one job, the console's "its attempts", reads only that
+	// job's runs where the source can list them (issue 6).
+	job, oneJob := exactJob(q.Filter)
+	var runs []engine.RunInfo
+	var err error
+	if js, ok := src.(jobRunSource); ok && oneJob {
+		runs, err = js.JobRuns(ctx, job)
+	} else {
+		runs, err = src.Runs(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot list runs: %w", err)
 	}
-	latest := map[string]int{}
-	for _, r := range runs {
-		latest[r.Job] = max(latest[r.Job], r.Attempt)
+	// Only attempt=latest and attempt=-N need each job's latest attempt.
+	var latest map[string]int
+	if mentions(q.Filter, fieldAttempt) {
+		latest = map[string]int{}
+		for _, r := range runs {
+			latest[r.Job] = max(latest[r.Job], r.Attempt)
+		}
 	}
-	var hits map[[2]string]int64
+	var hits map[runKey]int64
 	if q.Having != nil {
 		f, err := l.filter(q.Having.X)
 		if err != nil {
 			return nil, err
 		}
+		if oneJob {
+			f = engine.And(f, engine.Job(job))
+		}
 		counts, err := src.CountByRun(ctx, f)
 		if err != nil {
 			return nil, fmt.Errorf("cannot run HAVING: %w", err)
 		}
-		hits = map[[2]string]int64{}
+		hits = map[runKey]int64{}
 		for _, c := range counts {
 			var n int64
 			for _, x := range c.Levels {
 				n += x
 			}
-			hits[[2]string{c.Job, strconv.Itoa(c.Attempt)}] = n
+			hits[runKey{c.Job, c.Attempt}] = n
 		}
 	}
-	var kept []engine.RunInfo
+	// The runs kept are sorted by pointer: a RunInfo is some 250 bytes.
+	var kept []*engine.RunInfo
 	for i := range runs {
 		r := &runs[i]
 		if !keep(r, latest) {
 			continue
 		}
-		if hits != nil && hits[[2]string{r.Job, strconv.Itoa(r.Attempt)}] == 0 {
+		if hits != nil && hits[runKey{r.Job, r.Attempt}] == 0 {
 			continue
 		}
-		kept = append(kept, *r)
+		kept = append(kept, r)
 	}
-	// Newest first, as the console lists runs.
-	slices.SortStableFunc(kept, func(a, b engine.RunInfo) int {
+	// Newest first, as the console lists runs; job and attempt make the
+	// order total.
+	slices.SortFunc(kept, func(a, b *engine.RunInfo) int {
 		if c := compareInt(b.Started, a.Started); c != 0 {
 			return c
 		}
@@ -133,9 +151,16 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 		return compareInt(int64(a.Attempt), int64(b.Attempt))
 	})
 	cols := runColumns(kept, hits != nil, q.Pipes)
+	// Before a pipe that reshapes the rows (count, fields), only the
+	// columns that the pipes name are read: the others are left nil.
+	need := make([]bool, len(cols))
+	named := pipeColumns(q.Pipes)
+	for i, c := range cols {
+		need[i] = !reshapes(q.Pipes) || slices.Contains(named, c)
+	}
 	rows := make([]Row, len(kept))
 	for i := range kept {
-		rows[i] = Row{Kind: RecordRow, Columns: cols, Values: runValues(&kept[i], cols, hits, opts.Location)}
+		rows[i] = Row{Kind: RecordRow, Columns: cols, Values: runValues(kept[i], cols, need, hits, opts.Location)}
 	}
 	p := &Plan{Pipes: q.Pipes, Location: opts.Location, Now: opts.Now, Columns: cols}
 	st, err := p.stagesFrom(&sliceStage{rows: rows, pos: -1}, src, 0, cols)
@@ -163,6 +188,32 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 	return &Rows{ctx: ctx, st: st, columns: out, loc: opts.Location}, nil
 }
 
+// A jobRunSource can list one job's runs without reading the others'.
+// *engine.DB is one.
+type jobRunSource interface {
+	JobRuns(ctx context.Context, job string) ([]engine.RunInfo, error)
+}
+
+// exactJob returns the job that a filter over runs requires, if any: a
+// job=NAME without '*' that every match must satisfy (the filter itself or
+// one of its AND operands).
+func exactJob(e Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ParenExpr:
+		return exactJob(e.X)
+	case *AndExpr:
+		if job, ok := exactJob(e.LHS); ok {
+			return job, true
+		}
+		return exactJob(e.RHS)
+	case *CompareExpr:
+		if e.Field == fieldJob && e.Op == engine.Eq && !strings.Contains(e.Value, "*") {
+			return e.Value, true
+		}
+	}
+	return "", false
+}
+
 func compareInt(a, b int64) int {
 	switch {
 	case a < b:
@@ -177,7 +228,7 @@ func compareInt(a, b int64) int {
 // HAVING, then every label name seen, sorted, then the other run fields and
 // labels that the pipes name before they reshape the rows (trigger, pinned,
 // a label no run has).
-func runColumns(runs []engine.RunInfo, having bool, pipes []Pipe) []string {
+func runColumns(runs []*engine.RunInfo, having bool, pipes []Pipe) []string {
 	cols := append([]string(nil), RunColumns...)
 	if having {
 		cols = append(cols, colRunHits)
@@ -231,15 +282,51 @@ func pipeColumns(pipes []Pipe) []string {
 	return named
 }
 
-func runValues(r *engine.RunInfo, cols []string, hits map[[2]string]int64, loc *time.Location) []any {
+// A runKey names a run in maps.
+type runKey struct {
+	job     string
+	attempt int
+}
+
+// runValues returns a run's values for the columns cols[i] with need[i].
+func runValues(r *engine.RunInfo, cols []string, need []bool, hits map[runKey]int64, loc *time.Location) []any {
 	vals := make([]any, len(cols))
 	for i, c := range cols {
-		vals[i] = runValue(r, c, loc)
-		if c == colRunHits {
-			vals[i] = hits[[2]string{r.Job, strconv.Itoa(r.Attempt)}]
+		switch {
+		case !need[i]:
+		case c == colRunHits:
+			vals[i] = hits[runKey{r.Job, r.Attempt}]
+		default:
+			vals[i] = runValue(r, c, loc)
 		}
 	}
 	return vals
+}
+
+// reshapes reports whether a pipe replaces the rows by new ones (count,
+// fields), so that the columns no pipe names are never read.
+func reshapes(pipes []Pipe) bool {
+	for _, p := range pipes {
+		switch p.(type) {
+		case *CountPipe, *FieldsPipe:
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether filter e compares field.
+func mentions(e Expr, field string) bool {
+	found := false
+	if e != nil {
+		Inspect(e, func(n Node) bool {
+			if c, ok := n.(*CompareExpr); ok && c.Field == field {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // runValue returns a run's value for a column or label name.

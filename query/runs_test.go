@@ -59,7 +59,7 @@ func runsFixture(t testing.TB) *engine.DB {
 	return db
 }
 
-func runRows(t *testing.T, db *engine.DB, src string) string {
+func runRows(t *testing.T, db RunSource, src string) string {
 	t.Helper()
 	q, err := Parse(src)
 	if err != nil {
@@ -135,6 +135,29 @@ func TestRunRuns(t *testing.T) {
 	// HAVING is for runs only.
 	if _, err := Run(context.Background(), db, MustParse("x HAVING y"), Options{}); err == nil || !strings.Contains(err.Error(), "logdb runs") {
 		t.Errorf("HAVING in a line query: %v", err)
+	}
+}
+
+// Ensure that a filter on one job, which reads only that job's runs, gives
+// what filtering every run gives.
+func TestRunRuns_OneJob(t *testing.T) {
+	db := runsFixture(t)
+	// allRuns hides JobRuns, so that RunRuns lists every run.
+	type allRuns struct{ RunSource }
+	for _, src := range []string{
+		"job=etl-a", "job=etl-a attempt=latest", "job=etl-a attempt=-1", "(job=etl-a status=failed) exit=1",
+		"status=failed job=etl-b", "job=etl-a HAVING timeout", "job=etl-a | count by status", "job=nosuch",
+		"job=etl-a OR job=api", "NOT job=etl-a", "job=etl-* attempt=latest", "job=etl-a job=etl-b",
+	} {
+		if got, want := runRows(t, db, src), runRows(t, allRuns{db}, src); got != want {
+			t.Errorf("runs %q:\n got %s\nwant %s", src, got, want)
+		}
+	}
+	if _, ok := exactJob(MustParse("job=etl-a OR job=api").Filter); ok {
+		t.Error("exactJob of an OR")
+	}
+	if job, ok := exactJob(MustParse("status=failed (job=etl-a exit=1)").Filter); !ok || job != "etl-a" {
+		t.Errorf("exactJob: %q %v", job, ok)
 	}
 }
 
