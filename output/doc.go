@@ -1,5 +1,5 @@
 // Package output writes the rows of a query (query.Rows) as text for a CLI,
-// a REPL or a server: raw, json, table or csv.
+// a REPL or a server: raw, json, table, csv or short.
 //
 //	rows, err := query.Run(ctx, db, q, query.Options{})
 //	if err != nil { … }
@@ -24,6 +24,9 @@
 //     records with their columns. See the clash rule on labels below.
 //   - table: aligned columns with a header, for terminals.
 //   - csv: RFC 4180 with a header line.
+//   - short: one line per entry, as journalctl shows them: time, level,
+//     job/attempt:line, message; unbuffered between lines, for live
+//     streams. Records as raw.
 //
 // # Caveats
 //

@@ -39,6 +39,7 @@ var formats = map[string]func(io.Writer, *Options) Writer{
 	"json":  newJSON,
 	"table": newTable,
 	"csv":   newCSV,
+	"short": newShort,
 }
 
 // Formats returns the names of the formats, sorted.

@@ -147,13 +147,24 @@ func TestTable_FlushBlocks(t *testing.T) {
 	check(t, "blocks", buf.String(), "COUNT\n    1\nCOUNT\n  100\n")
 }
 
+// Ensure that short writes one journalctl-like line per entry, in the
+// zone asked for, escaping control characters, and records as raw.
+func TestShort(t *testing.T) {
+	o := output.Options{Format: "short", Location: time.FixedZone("+08:00", 8*3600)}
+	check(t, "entries", write(t, o, entry(1, engine.Info, "hello"), entry(12, engine.Error, "a\tb\nc"), entry(3, 0, "no level")),
+		"2025-03-20 18:00:01.000 Info  etl-1/2:1 hello\n"+
+			"2025-03-20 18:00:12.000 Error etl-1/2:12 a\\tb\\nc\n"+
+			"2025-03-20 18:00:03.000 -     etl-1/2:3 no level\n")
+	check(t, "records", write(t, o, record(byCols, "etl-1", engine.Error, int64(3)), sep), "etl-1\tError\t3\n--\n")
+}
+
 // Ensure that NewWriter rejects unknown formats.
 func TestNewWriter_Unknown(t *testing.T) {
 	_, err := output.NewWriter(&bytes.Buffer{}, "xml")
 	if !errors.Is(err, output.ErrUnknownFormat) {
 		t.Errorf("err = %v, want ErrUnknownFormat", err)
 	}
-	if got := strings.Join(output.Formats(), ","); got != "csv,json,raw,table" {
+	if got := strings.Join(output.Formats(), ","); got != "csv,json,raw,short,table" {
 		t.Errorf("Formats() = %s", got)
 	}
 }

@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/ingest"
 	"github.com/logdb/logdb/query"
@@ -124,7 +122,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}}
 	st.loader = loader
 	if *progress {
-		if f, ok := m.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if f, ok := m.Stderr.(*os.File); ok && isTerminal(f) {
 			stop := st.showProgress(f, inputs)
 			defer stop()
 		}

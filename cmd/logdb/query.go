@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -11,13 +12,14 @@ import (
 	"golang.org/x/term"
 
 	"github.com/logdb/logdb/client"
+	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
 	"github.com/logdb/logdb/repl"
 	"github.com/logdb/logdb/server"
 )
 
-const queryUsage = `usage: logdb query [--dir DIR] [-o raw|json|table|csv] [--tz ZONE] QUERY...
+const queryUsage = `usage: logdb query [--dir DIR | --server ADDR] [-o FORMAT] [--tz ZONE] [-f [-n N]] QUERY...
 
 Runs a query in the filter language and prints the matching lines, oldest
 first. The arguments are joined with spaces, so quoting the whole query is
@@ -39,15 +41,23 @@ Pipes: | sort by time desc | limit 100 | offset 20 | count | count by level
 | fields time, level, msg | context 3
 
 Flags:
-  -o FORMAT    raw: messages only; json: one object per line; table; csv.
-               Default: table on a terminal, raw otherwise.
+  -o FORMAT    raw: messages only; json: one object per line; table; csv;
+               short: time, level, job/attempt:line and message, a line
+               each. Default: table on a terminal, raw otherwise; short
+               with -f.
   --tz ZONE    zone for times in the query and in table output (default
                the local zone)
+  -f           follow, as tail -f or journalctl -f: the last -n lines that
+               match (default 10), then each matching line of any run as
+               it is appended, until Ctrl-C. The query is a filter, without
+               pipes. Lines come from other processes only through a
+               server (--server), which owns the directory.
 
 Examples:
   logdb query 'level>=Warn "connection reset" since=-1h'
   logdb query job=build timeout '| context 2'
   logdb query -o json 'level=Error | count by job'
+  logdb --server 127.0.0.1:7379 query -f 'level>=Error env=prod'
 `
 
 func init() {
@@ -65,6 +75,15 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 	fs := newFlagSet(name, g)
 	format := fs.String("o", "", "")
 	tz := fs.String("tz", "", "")
+	var (
+		follow bool
+		last   int
+	)
+	if !runs {
+		fs.BoolVar(&follow, "f", false, "")
+		fs.BoolVar(&follow, "follow", false, "")
+		fs.IntVar(&last, "n", 10, "")
+	}
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -80,11 +99,17 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 			return usagef("%v", err)
 		}
 	}
-	if *format == "" {
+	switch {
+	case *format != "":
+	case follow:
+		*format = "short" // a table aligns blocks, not a stream
+	case isTerminal(m.Stdout):
+		*format = "table"
+	default:
 		*format = "raw"
-		if f, ok := m.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			*format = "table"
-		}
+	}
+	if follow {
+		return m.followQuery(ctx, g, q, opts, last, *format)
 	}
 	var rows repl.Rows // *query.Rows, or *client.Rows through a server
 	if g.server != "" {
@@ -132,6 +157,44 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		return err
 	}
 	return rows.Err()
+}
+
+// followQuery is logdb query -f: the last n lines that match q's filter,
+// then each matching line as it is appended, until Ctrl-C (status 130).
+func (m *Main) followQuery(ctx context.Context, g *globals, q *query.Query, opts query.Options, n int, format string) error {
+	if len(q.Pipes) > 0 {
+		return usagef("-f follows a filter: leave out the pipes")
+	}
+	if n < 0 {
+		return usagef("-n must be 0 or more, not %d", n)
+	}
+	w, err := output.New(m.Stdout, output.Options{Format: format, Location: opts.Location})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	exec, closeExec, err := openExecutor(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer closeExec()
+	row := query.Row{Kind: query.EntryRow}
+	err = exec.Tail(ctx, q, opts, n, func(e *engine.Entry) error {
+		row.Entry = e
+		if err := w.Write(&row); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+	if ctx.Err() != nil {
+		return exitCode(130)
+	}
+	return printParseError(m, err)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // printParseError prints a query error with its caret and returns the

@@ -13,7 +13,7 @@ import (
 )
 
 const readUsage = `usage: logdb read [--job] JOB [[--attempt] N|latest|-K] [--from N] [--count M]
-                  [--level LEVEL] [--cursor C] [-o raw|json|table|csv]
+                  [--level LEVEL] [--cursor C] [-o raw|json|table|csv|short]
 
 Reads one run's lines in line order, like the task-instance log API: up to
 --count lines (default 10000) numbered --from (default 1) or later that pass
@@ -31,7 +31,7 @@ Flags:
                    Info, Warn, Error, Fatal); "=L" for exactly L
   --cursor C       continue from a cursor printed by an earlier read
   -o FORMAT        raw: the messages (default); json: one object per line;
-                   table; csv
+                   table; csv; short: time, level, run:line and message
 
 The job and attempt may also come first without their flags.
 

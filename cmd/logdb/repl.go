@@ -53,9 +53,25 @@ func init() {
 // that 'logdb' alone opens the shell (see Main.Run) and the shell edits
 // lines and prompts.
 func (m *Main) isTerminal() bool {
-	in, ok1 := m.Stdin.(*os.File)
-	out, ok2 := m.Stdout.(*os.File)
-	return ok1 && ok2 && term.IsTerminal(int(in.Fd())) && term.IsTerminal(int(out.Fd()))
+	in, ok := m.Stdin.(*os.File)
+	return ok && isTerminal(in) && isTerminal(m.Stdout)
+}
+
+// openExecutor opens what the shell (and query -f) runs statements on: the
+// server with --server, else the directory. close closes it.
+func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close func() error, err error) {
+	if g.server != "" {
+		c, err := g.dial(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &remoteExecutor{c: c}, c.Close, nil // see repl_remote.go
+	}
+	db, err := openDB(g, false, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return repl.NewLocal(db), db.Close, nil
 }
 
 func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
@@ -66,22 +82,11 @@ func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
-	var exec repl.Executor
-	if g.server != "" {
-		c, err := g.dial(ctx)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		exec = &remoteExecutor{c: c} // see repl_remote.go
-	} else {
-		db, err := openDB(g, false, nil)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		exec = repl.NewLocal(db)
+	exec, closeExec, err := openExecutor(ctx, g)
+	if err != nil {
+		return err
 	}
+	defer closeExec()
 	if m.isTerminal() {
 		return m.runTerminalShell(ctx, g, exec)
 	}

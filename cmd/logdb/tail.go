@@ -10,7 +10,7 @@ import (
 )
 
 const tailUsage = `usage: logdb tail [--dir DIR | --server ADDR] [--job] JOB [[--attempt] A] [--from N]
-                 [--level L] [-o raw|json|table|csv]
+                 [--level L] [-o raw|json|table|csv|short]
 
 Follows a run: prints its lines from --from (default 1), then new lines as
 they are appended, until the run finishes ('logdb run finish'); then prints
@@ -27,7 +27,8 @@ Flags:
   --attempt A    a number from 0, latest (default) or -K
   --from N       first line to print (default 1)
   --level L      only lines of level L or more severe; "=L" for exactly L
-  -o FORMAT      raw: the messages (default); json, table or csv
+  -o FORMAT      raw: the messages (default); json, short (time, level,
+                 run:line and message), table or csv
 
 Examples:
   logdb tail nightly-etl
