@@ -1,15 +1,11 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/logdb/logdb/internal/testutil"
 )
 
 // Ensure that query -f through a server prints the last -n matching lines,
@@ -28,29 +24,8 @@ func TestCLI_QueryFollow(t *testing.T) {
 	ingest("api", "2025-03-20T10:00:00Z INFO up\n2025-03-20T10:00:01Z ERROR first failure\n2025-03-20T10:00:02Z ERROR second failure\n2025-03-20T10:00:03Z WARN slow\n")
 	ingest("etl", "2025-03-20T10:00:04Z FATAL third failure\n2025-03-20T10:00:05Z INFO done\n")
 
-	cmd := exec.Command(logdbBin, "query", "-f", "-n", "2", "level>=Error")
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := testutil.Lines(out)
-	expect := func(want ...string) {
-		t.Helper()
-		for _, w := range want {
-			select {
-			case l := <-lines:
-				if l != w {
-					t.Fatalf("query -f printed %q, want %q", l, w)
-				}
-			case <-time.After(20 * time.Second):
-				t.Fatalf("query -f did not print %q", w)
-			}
-		}
-	}
+	cmd, lines, _ := startLines(t, env, "query", "-f", "-n", "2", "level>=Error")
+	expect := func(want ...string) { t.Helper(); expectLines(t, lines, "query -f", want...) }
 	expect(
 		"2025-03-20 10:00:02.000 Error api/0:3 2025-03-20T10:00:02Z ERROR second failure",
 		"2025-03-20 10:00:04.000 Fatal etl/0:1 2025-03-20T10:00:04Z FATAL third failure",
@@ -64,7 +39,7 @@ func TestCLI_QueryFollow(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Fatalf("query -f after Ctrl-C: %v, want exit status 130", err)
 	}

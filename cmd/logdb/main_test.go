@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/logdb/logdb/internal/testutil"
 )
 
 // logdbBin is the logdb binary built once for the tests that run it as a
@@ -68,4 +71,42 @@ func runMain(t testing.TB, stdin string, args ...string) result {
 	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	code := m.Run(context.Background(), args)
 	return result{out.String(), errb.String(), code}
+}
+
+// startLines starts the binary with args in env, its stdout read a line at
+// a time (see testutil.Lines) and its stderr into the builder returned.
+func startLines(t *testing.T, env []string, args ...string) (*exec.Cmd, <-chan string, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(logdbBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd, testutil.Lines(out), stderr
+}
+
+// expectLines fails unless the next lines are want, in order, each within
+// 20 seconds.
+func expectLines(t *testing.T, lines <-chan string, what string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		select {
+		case l := <-lines:
+			if l != w {
+				t.Fatalf("%s printed %q, want %q", what, l, w)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s did not print %q", what, w)
+		}
+	}
 }

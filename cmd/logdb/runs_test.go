@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/logdb/logdb/internal/testutil"
 )
 
 // eachStore runs test twice: on a data directory ($LOGDB_DIR), and through
@@ -168,31 +166,8 @@ func TestCLI_TailThroughServer(t *testing.T) {
 		{"1", "success", "0", 0, "deploy/1 success (exit 0: health check)"},
 	} {
 		// The tail starts before the run exists.
-		cmd := exec.Command(logdbBin, "tail", "--job", "deploy", "--attempt", tc.attempt, "-o", "raw")
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := testutil.Lines(out)
-		expect := func(want ...string) {
-			t.Helper()
-			for _, w := range want {
-				select {
-				case l := <-lines:
-					if l != w {
-						t.Fatalf("tail printed %q, want %q", l, w)
-					}
-				case <-time.After(20 * time.Second):
-					t.Fatalf("tail did not print %q", w)
-				}
-			}
-		}
+		cmd, lines, stderr := startLines(t, env, "tail", "--job", "deploy", "--attempt", tc.attempt, "-o", "raw")
+		expect := func(want ...string) { t.Helper(); expectLines(t, lines, "tail", want...) }
 		run := func(stdin string, args ...string) {
 			t.Helper()
 			if r := runBin(t, stdin, env, args...); r.code != 0 {
@@ -213,7 +188,7 @@ func TestCLI_TailThroughServer(t *testing.T) {
 			expect(in...)
 		}
 		run("", "run", "finish", "--job", "deploy", "--status", tc.status, "--exit", tc.exit, "--message", "health check")
-		err = cmd.Wait()
+		err := cmd.Wait()
 		if l, ok := <-lines; ok {
 			t.Errorf("tail printed %q after the last line", l)
 		}
