@@ -19,8 +19,20 @@ type writeBatch struct {
 	count   int                  // writes in txn
 	pending map[uint64]*runState // run states written in txn
 	runs    map[runName]*runState
-	seqs    bool // txn writes change-log entries
-	changed bool // txn appends lines or finishes a run: wake followers
+	seqs    bool                // txn writes change-log entries
+	changed bool                // txn appends lines or changes a run: wake followers
+	jobs    map[string]struct{} // the jobs whose runs txn changes, for JobChanges
+}
+
+// change notes that the batch changes job's runs (lines appended, a run
+// started, finished or deleted): its commit wakes followers of all runs and
+// of job's.
+func (wb *writeBatch) change(job string) {
+	wb.changed = true
+	if wb.jobs == nil {
+		wb.jobs = map[string]struct{}{}
+	}
+	wb.jobs[job] = struct{}{}
 }
 
 // txnBudget bounds a transaction's estimated size, well inside Badger's
@@ -133,8 +145,15 @@ func (wb *writeBatch) commitTxn() error {
 	if wb.changed {
 		close(db.mu.changed)
 		db.mu.changed = make(chan struct{})
+		for job := range wb.jobs {
+			if ch, ok := db.mu.jobChanged[job]; ok {
+				close(ch)
+				delete(db.mu.jobChanged, job)
+			}
+		}
 	}
 	wb.pending = map[uint64]*runState{}
+	clear(wb.jobs)
 	wb.size, wb.count, wb.seqs, wb.changed = 0, 0, false, false
 	wb.txn = db.bdb.NewTransaction(true)
 	return nil

@@ -46,6 +46,9 @@ type DB struct {
 		tails   map[uint64]*runState // runs with an unsealed tail
 		latest  map[string]int       // job → latest attempt, for jobs looked up
 		changed chan struct{}        // closed and replaced by each commit that appends or finishes; see Changes
+		// jobChanged holds the channels of JobChanges, by job: closed and
+		// removed by the next commit that changes the job's runs.
+		jobChanged map[string]chan struct{}
 	}
 
 	// names caches run ID → name for readers; it never changes for an ID.
@@ -128,6 +131,7 @@ func (db *DB) open() error {
 	db.mu.tails = map[uint64]*runState{}
 	db.mu.latest = map[string]int{}
 	db.mu.changed = make(chan struct{})
+	db.mu.jobChanged = map[string]chan struct{}{}
 	return db.loadTails()
 }
 
@@ -214,6 +218,10 @@ func (db *DB) Close() error {
 	db.mu.closed = true
 	db.closing.Store(true)
 	close(db.mu.changed)
+	for _, ch := range db.mu.jobChanged {
+		close(ch)
+	}
+	db.mu.jobChanged = nil
 	db.mu.Unlock()
 
 	db.cancel()

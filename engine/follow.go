@@ -11,6 +11,26 @@ func (db *DB) Changes() <-chan struct{} {
 	return db.mu.changed
 }
 
+// JobChanges returns a channel that is closed the next time job's runs
+// change (lines appended to one, one started, finished or deleted) and when
+// the DB closes: Changes for the followers of one job's runs, who then
+// sleep through the appends to every other run. Take a new channel each
+// time. A channel nobody waits on any more is dropped at the job's next
+// change.
+func (db *DB) JobChanges(job string) <-chan struct{} {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.mu.closed {
+		return db.mu.changed // closed
+	}
+	ch, ok := db.mu.jobChanged[job]
+	if !ok {
+		ch = make(chan struct{})
+		db.mu.jobChanged[job] = ch
+	}
+	return ch
+}
+
 // Follow reads a run's lines as ReadLines does for r, and calls fn with each
 // page that has lines: first the lines already stored, then new lines as
 // they are appended, with no line skipped or repeated. When the run has
@@ -21,14 +41,21 @@ func (db *DB) Changes() <-chan struct{} {
 //
 // A run that never finishes is followed until ctx is done.
 func (db *DB) Follow(ctx context.Context, r ReadRequest, fn func(*Page) error) error {
+	job := r.Job // "" for a cursor alone, until the first page names it
 	for {
 		// Take the channel before reading: a change after the read
 		// closes it, so none is missed.
-		changed := db.Changes()
+		var changed <-chan struct{}
+		if job != "" {
+			changed = db.JobChanges(job)
+		} else {
+			changed = db.Changes()
+		}
 		p, err := db.ReadLines(ctx, r)
 		if err != nil {
 			return err
 		}
+		job = p.Job
 		final := p.IsEnd && p.Status.Finished()
 		if len(p.Entries) > 0 || final {
 			if err := fn(p); err != nil {

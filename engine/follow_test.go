@@ -76,3 +76,55 @@ func TestDB_FollowWaiting(t *testing.T) {
 		t.Fatalf("Follow of a waiting run: %v, %d lines, final status %v", err, lines, final)
 	}
 }
+
+// Ensure that a JobChanges channel is closed by every change to its job's
+// runs (lines appended, a run started, finished, deleted, a first run
+// created) and by Close, and by nothing that happens to other jobs.
+func TestDB_JobChanges(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.MustOpenDB(t, nil)
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	for _, step := range []struct {
+		what string
+		do   func() error
+		a    bool // closes the channel of job a
+	}{
+		{"a's first line", func() error { _, err := db.Append(ctx, engine.Entry{Job: "a", Message: "x"}); return err }, true},
+		{"b's first line", func() error { _, err := db.Append(ctx, engine.Entry{Job: "b", Message: "x"}); return err }, false},
+		{"a line of b", func() error { _, err := db.Append(ctx, engine.Entry{Job: "b", Message: "y"}); return err }, false},
+		{"a line of a", func() error { _, err := db.Append(ctx, engine.Entry{Job: "a", Message: "y"}); return err }, true},
+		{"b finished", func() error { return db.FinishRun(ctx, "b", 0, engine.RunResult{Status: engine.Success}) }, false},
+		{"a finished", func() error { return db.FinishRun(ctx, "a", 0, engine.RunResult{Status: engine.Failed}) }, true},
+		{"a retried", func() error { _, err := db.Retry(ctx, "a"); return err }, true},
+		{"a/0 deleted", func() error { return db.DeleteRun(ctx, "a", 0) }, true},
+		{"ab started", func() error {
+			_, err := db.StartRun(ctx, engine.RunSpec{Job: "ab", Attempt: engine.NextAttempt})
+			return err
+		}, false},
+	} {
+		ch, all := db.JobChanges("a"), db.Changes()
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.what, err)
+		}
+		if closed(ch) != step.a {
+			t.Errorf("%s: a's channel closed %v, want %v", step.what, closed(ch), step.a)
+		}
+		if !closed(all) {
+			t.Errorf("%s: Changes not closed", step.what)
+		}
+	}
+	ch := db.JobChanges("a")
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !closed(ch) || !closed(db.JobChanges("a")) {
+		t.Error("Close left a JobChanges channel open")
+	}
+}

@@ -333,7 +333,7 @@ func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*r
 	if err != nil {
 		return false, err
 	}
-	wb.changed = true
+	wb.change(job)
 	if err := wb.commit(); err != nil {
 		return false, err
 	}

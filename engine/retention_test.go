@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -13,9 +14,11 @@ import (
 // runs, and leaves every other run whole.
 func TestDB_GC(t *testing.T) {
 	ctx := context.Background()
-	clock := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	// The clock is read by the indexer's goroutine too.
+	var clock atomic.Int64
+	clock.Store(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	defer func(f func() int64) { now = f }(now)
-	now = func() int64 { return clock }
+	now = clock.Load
 	day := int64(24 * time.Hour)
 
 	db, err := Open(t.TempDir(), &Options{BlockLines: 8, GCInterval: -1, NoIndexer: false})
@@ -41,9 +44,9 @@ func TestDB_GC(t *testing.T) {
 		{"run-old", Running, "prod", 40, false, false},
 		{"pinned", Failed, "prod", 400, true, true},
 	}
-	start := clock
+	start := clock.Load()
 	for i, r := range runs {
-		clock = start - r.age*day
+		clock.Store(start - r.age*day)
 		var es []Entry
 		for k := 0; k < 20; k++ {
 			es = append(es, Entry{Job: r.job, Message: fmt.Sprintf("%s line %d marker%d", r.job, k, i), Labels: Labels{{"env", r.env}}})
@@ -62,7 +65,7 @@ func TestDB_GC(t *testing.T) {
 			}
 		}
 	}
-	clock = start
+	clock.Store(start)
 	if err := db.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -362,7 +362,7 @@ func (db *DB) changeRun(job string, attempt int, create bool, change func(*runRe
 	if err := wb.add(ops, ns); err != nil {
 		return RunInfo{}, err
 	}
-	wb.changed = true
+	wb.change(ns.rec.job)
 	if err := wb.commit(); err != nil {
 		return RunInfo{}, err
 	}

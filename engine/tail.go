@@ -88,7 +88,7 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 		ns.rec.status = Running
 	}
 	ops = append(ops, op{key: runKey(pfxRun, rs.id), val: ns.rec.encode()})
-	wb.changed = true
+	wb.change(ns.rec.job)
 	return wb.add(ops, ns)
 }
 

@@ -319,10 +319,16 @@ func (c *conn) publishEntries(channel string, es []engine.Entry, j *jsonRows) er
 func (c *conn) followRun(ctx context.Context, channel string, req engine.ReadRequest) error {
 	db := c.srv.db
 	var j jsonRows
+	job := req.Job // "" for a cursor alone, until the first page names it
 	for {
 		// Take the channel before reading: a change after the read
-		// closes it, so none is missed.
-		changed := db.Changes()
+		// closes it, so none is missed. Only the job's changes wake it.
+		var changed <-chan struct{}
+		if job != "" {
+			changed = db.JobChanges(job)
+		} else {
+			changed = db.Changes()
+		}
 		p, err := readPage(ctx, db, req, followBatch, followBatchBytes)
 		switch {
 		case errors.Is(err, engine.ErrRunNotFound) && req.Cursor == "":
@@ -330,6 +336,7 @@ func (c *conn) followRun(ctx context.Context, channel string, req engine.ReadReq
 		case err != nil:
 			return err
 		default:
+			job = p.Job
 			if err := c.publishEntries(channel, p.Entries, &j); err != nil {
 				return err
 			}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/logdb/logdb/engine"
@@ -44,6 +46,54 @@ func BenchmarkServer_AppendBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(es))/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkServer_AppendIdleFollowers measures single-line appends by 4
+// clients to their own runs while 0 or 200 clients follow other runs that
+// get no lines, as a server with many open \follow or tail sessions would:
+// the followers should cost nothing while their runs are quiet. The store
+// runs without fsync so that the CPU the followers take shows.
+func BenchmarkServer_AppendIdleFollowers(b *testing.B) {
+	for _, followers := range []int{0, 200} {
+		b.Run(fmt.Sprintf("followers=%d", followers), func(b *testing.B) {
+			benchAppendIdleFollowers(b, followers, 4)
+		})
+	}
+}
+
+func benchAppendIdleFollowers(b *testing.B, followers, appenders int) {
+	db := testutil.MustOpenDB(b, &engine.Options{NoSync: true})
+	for i := 0; i < followers; i++ {
+		if _, err := db.Append(ctx, engine.Entry{Job: fmt.Sprintf("idle-%d", i), Message: "waiting"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ts := serveDB(b, db, nil)
+	c := ts.dial(b, nil)
+	for i := 0; i < followers; i++ {
+		f, err := c.Follow(ctx, engine.ReadRequest{Job: fmt.Sprintf("idle-%d", i), Attempt: 0})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !f.Next() { // its one line: the subscription is live
+			b.Fatal(f.Err())
+		}
+		b.Cleanup(func() { f.Close() })
+	}
+	var next atomic.Int64
+	b.ResetTimer()
+	b.SetParallelism(max(1, appenders/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		c := ts.dial(b, nil)
+		job := fmt.Sprintf("busy-%d", next.Add(1))
+		for pb.Next() {
+			if _, err := c.Append(ctx, engine.Entry{Job: job, Message: "one more line"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
 }
 
 // BenchmarkServer_Read measures READ of 100 lines in the full format.
