@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"os"
+	"sort"
 	"strconv"
 	"sync"
 	"syscall"
@@ -23,6 +24,17 @@ func benchLines() int {
 }
 
 var benchStart = time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC)
+
+// benchOptions are the options of the store the read and query benchmarks
+// use: defaults, but for Options.BlockCacheBytes from
+// $LOGDB_BENCH_BLOCK_CACHE (-1 turns the cache off).
+func benchOptions() *engine.Options {
+	o := &engine.Options{}
+	if n, err := strconv.ParseInt(os.Getenv("LOGDB_BENCH_BLOCK_CACHE"), 10, 64); err == nil {
+		o.BlockCacheBytes = n
+	}
+	return o
+}
 
 // loadWorkload appends the synthetic workload in batches of 8192 lines.
 func loadWorkload(tb testing.TB, db *engine.DB, lines int) (bytes int64) {
@@ -130,7 +142,8 @@ func cpuTime() time.Duration {
 var (
 	benchOnce sync.Once
 	benchDB   *engine.DB
-	benchJob  string // a run of 2000 lines, or the longest
+	benchJob  string   // a run of 2000 lines, or the longest
+	benchJobs []string // every job, sorted
 )
 
 // openBenchDB loads the workload once per process into a store in a
@@ -141,7 +154,7 @@ func openBenchDB(b *testing.B) *engine.DB {
 		if err != nil {
 			b.Fatal(err)
 		}
-		db, err := engine.Open(dir, nil)
+		db, err := engine.Open(dir, benchOptions())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -159,24 +172,34 @@ func openBenchDB(b *testing.B) *engine.DB {
 			if n > runs[benchJob] {
 				benchJob = job
 			}
+			benchJobs = append(benchJobs, job)
 		}
+		sort.Strings(benchJobs)
 		benchDB = db
 	})
 	return benchDB
 }
 
-// BenchmarkReadLines measures reading lines 1000–1100 of one run.
-func BenchmarkReadLines(b *testing.B) {
+// benchReads measures ReadLines of req(i), which must return want lines
+// (some, if want is 0).
+func benchReads(b *testing.B, req func(i int) engine.ReadRequest, want int) {
 	db := openBenchDB(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		p, err := db.ReadLines(ctx, engine.ReadRequest{Job: benchJob, From: 1000, Count: 101})
-		if err != nil || len(p.Entries) != 101 {
+		p, err := db.ReadLines(ctx, req(i))
+		if err != nil || len(p.Entries) == 0 || want > 0 && len(p.Entries) != want {
 			b.Fatal(err, len(p.Entries))
 		}
 	}
+}
+
+// BenchmarkReadLines measures reading lines 1000–1100 of one run.
+func BenchmarkReadLines(b *testing.B) {
+	benchReads(b, func(int) engine.ReadRequest {
+		return engine.ReadRequest{Job: benchJob, From: 1000, Count: 101}
+	}, 101)
 }
 
 // BenchmarkReadRun measures reading every line of the longest run in order.
@@ -191,6 +214,41 @@ func BenchmarkReadRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReadPages measures paging through the longest run 100 lines at a
+// time with cursors, as READ … COUNT 100 and `logdb read` do, starting
+// again at line 1 after the last page; one op is one page.
+func BenchmarkReadPages(b *testing.B) {
+	db := openBenchDB(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	req := engine.ReadRequest{Job: benchJob, Count: 100}
+	lines := 0
+	for i := 0; i < b.N; i++ {
+		p, err := db.ReadLines(ctx, req)
+		if err != nil || len(p.Entries) == 0 {
+			b.Fatal(err)
+		}
+		lines += len(p.Entries)
+		req = engine.ReadRequest{Cursor: p.Cursor, Count: 100}
+		if p.IsEnd {
+			req = engine.ReadRequest{Job: benchJob, Count: 100}
+		}
+	}
+	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkReadFirstPages measures reading the first 100 lines of every run
+// in turn, a block of each. On the default 200k-line store they all fit in
+// the default block cache; with LOGDB_BENCH_BLOCK_CACHE=4194304 none stays
+// cached until its turn comes again, so every read decodes (and the cache
+// evicts).
+func BenchmarkReadFirstPages(b *testing.B) {
+	benchReads(b, func(i int) engine.ReadRequest {
+		return engine.ReadRequest{Job: benchJobs[i%len(benchJobs)], Count: 100}
+	}, 0)
 }
 
 // BenchmarkQuery measures the standard queries over the whole store, all
@@ -208,12 +266,21 @@ func BenchmarkQuery(b *testing.B) {
 		{"word_last_hour", engine.And(engine.Word("timeout"), engine.Between(lastHour, time.Time{}))},
 		{"phrase", engine.Phrase("connection reset")},
 		{"label", engine.And(engine.LabelIs("flow", "etl-orders"), engine.LevelIs(engine.Warn))},
+		{"word_hour_cycle", nil},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			hits := 0
 			for i := 0; i < b.N; i++ {
-				it, err := db.Query(ctx, bc.f, nil)
+				f := bc.f
+				if f == nil {
+					// A different hour each time: on the 1M-line store the
+					// blocks of the 24 hours are five times the default
+					// block cache, so every block read is a cold one.
+					h := benchStart.Add(time.Duration(i%24) * time.Hour)
+					f = engine.And(engine.Word("timeout"), engine.Between(h, h.Add(time.Hour)))
+				}
+				it, err := db.Query(ctx, f, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -228,6 +295,59 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportMetric(float64(hits), "hits")
 		})
 	}
+}
+
+// BenchmarkQueryPages measures paging through the hits of a word 100 at a
+// time as the server's QUERY … COUNT 100 does: each page runs the query
+// again from the time of the last hit returned and skips what it already
+// returned; after the last page it starts again. One op is one page.
+func BenchmarkQueryPages(b *testing.B) {
+	db := openBenchDB(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var (
+		since int64 // time of the last hit returned; 0 on the first page
+		last  engine.Entry
+	)
+	for i := 0; i < b.N; i++ {
+		f := engine.Word("timeout")
+		if since != 0 {
+			f = engine.And(f, engine.TimeFilter{Since: since})
+		}
+		it, err := db.Query(ctx, f, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for n < 100 && it.Next() {
+			e := it.Entry()
+			if since != 0 && !after(e, &last) {
+				continue
+			}
+			last = *e
+			n++
+		}
+		if err := it.Close(); err != nil {
+			b.Fatal(err)
+		}
+		since = last.Time
+		if n < 100 {
+			since = 0
+		}
+	}
+}
+
+// after reports whether a comes after b in Query's order.
+func after(a, b *engine.Entry) bool {
+	switch {
+	case a.Time != b.Time:
+		return a.Time > b.Time
+	case a.Job != b.Job:
+		return a.Job > b.Job
+	case a.Attempt != b.Attempt:
+		return a.Attempt > b.Attempt
+	}
+	return a.Line > b.Line
 }
 
 // BenchmarkCount measures counting: a word over the whole store, and every

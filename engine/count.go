@@ -114,7 +114,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 	}
 	for len(scan) > 0 {
 		n := min(len(scan), 4*maxWave)
-		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false)
+		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false, false)
 		if err != nil {
 			return nil, err
 		}

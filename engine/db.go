@@ -26,12 +26,13 @@ import (
 //	data/    the Badger store: runs, blocks, summaries (the source of truth)
 //	index/   the Bleve block index (derived; rebuilt when missing or stale)
 type DB struct {
-	dir   string
-	opts  *Options
-	lock  *dirLock
-	bdb   *badger.DB
-	codec *codec
-	id    uint64 // random store ID; cursors carry it
+	dir    string
+	opts   *Options
+	lock   *dirLock
+	bdb    *badger.DB
+	codec  *codec
+	blocks *blockCache // decoded sealed blocks for reads; nil if off
+	id     uint64      // random store ID; cursors carry it
 
 	// mu serializes writers (Append, sealing, retention) and guards the
 	// fields in it. Readers never take it for long: they read Badger
@@ -97,6 +98,7 @@ func (db *DB) open() error {
 	if err != nil {
 		return err
 	}
+	db.blocks = newBlockCache(db.opts.BlockCacheBytes)
 	bo := badger.DefaultOptions(filepath.Join(db.dir, "data")).
 		WithSyncWrites(!db.opts.NoSync).
 		WithLogger(badgerLogger{db.opts.Logger}).

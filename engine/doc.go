@@ -33,8 +33,9 @@
 // A DB is safe for concurrent use; one process at a time may open a
 // directory (Open fails with ErrLocked otherwise). An Iterator reads a
 // snapshot, is not safe for concurrent use, and must be closed. Entries
-// returned share memory with other entries; do not modify them. Unix only
-// (the directory lock uses flock).
+// returned share memory with other entries; do not modify them. Reads keep
+// recently decoded blocks in memory, up to Options.BlockCacheBytes (32 MiB
+// by default). Unix only (the directory lock uses flock).
 //
 // Unlike STYLE.md's layering, engine imports package index: the engine owns
 // the index's lifecycle (catch-up on open, background indexing, rebuild),

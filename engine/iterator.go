@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"fmt"
 	"runtime"
 	"sort"
 	"sync"
@@ -43,8 +42,9 @@ type Iterator struct {
 	hits   hitHeap
 	desc   bool
 	limit  int
-	n      int // entries returned
-	wave   int // candidates in the next wave
+	n      int  // entries returned
+	wave   int  // candidates in the next wave
+	fill   bool // the blocks are few enough to fill the block cache (blockCache.fits)
 	latest func(string) int
 
 	cur Entry
@@ -102,7 +102,7 @@ func (it *Iterator) visitWave() error {
 	n := min(it.wave, len(it.cands)-it.next)
 	it.wave = min(2*it.wave, maxWave)
 	wave := it.cands[it.next : it.next+n]
-	hits, _, err := it.db.scanBlocks(it.ctx, it.txn, it.p, wave, it.latest, true)
+	hits, _, err := it.db.scanBlocks(it.ctx, it.txn, it.p, wave, it.latest, true, it.fill)
 	if err != nil {
 		return err
 	}
@@ -117,30 +117,24 @@ func (it *Iterator) visitWave() error {
 
 // scanBlocks reads the blocks of cands and scans them in parallel. It
 // returns, per block, the number of matching lines of each level and, with
-// keep, the matching entries.
-func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, keep bool) ([][]Entry, [][NumLevels]int, error) {
+// keep, the matching entries. Blocks in the block cache are used from it;
+// with fill, the sealed blocks read are added to it.
+func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, keep, fill bool) ([][]Entry, [][NumLevels]int, error) {
 	out := make([][]Entry, len(cands))
 	counts := make([][NumLevels]int, len(cands))
 	errs := make([]error, len(cands))
 	work := func(k int) {
 		c := &cands[k]
-		// Get on a read-only Badger transaction only reads the txn's
-		// fields, so the workers share it (checked in badger v4.9.6's
-		// txn.go); Value yields the copy Get made without another.
-		item, err := txn.Get(blockKey(pfxBlock, c.id.run, c.id.first))
-		if errors.Is(err, badger.ErrKeyNotFound) {
+		b, cached, err := db.candidateBlock(txn, c, fill)
+		if err != nil {
+			errs[k] = err
+			return
+		}
+		if b == nil {
 			return // deleted since the snapshot's summaries were read
 		}
-		var b *block
-		if err == nil {
-			err = item.Value(func(v []byte) error {
-				b, err = db.codec.decodePooled(c.id.first, v)
-				return err
-			})
-		}
-		if err != nil {
-			errs[k] = fmt.Errorf("cannot read block %d/%d: %w", c.id.run, c.id.first, err)
-			return
+		if cached && keep {
+			b = b.labelsCopy()
 		}
 		errs[k] = p.scan(b, c.name, latest, func(e *Entry) {
 			counts[k][e.Level]++
@@ -148,6 +142,9 @@ func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []
 				out[k] = append(out[k], *e)
 			}
 		})
+		if cached {
+			return // the kept messages alias a buffer that is never reused
+		}
 		// The block's buffer goes back to the pool: the kept messages must
 		// not alias it. One copy for all of them.
 		if keep && len(out[k]) > 0 {

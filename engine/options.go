@@ -32,6 +32,15 @@ type Options struct {
 	// memtables write faster and use more memory. Default 16 MiB.
 	MemTableSize int64
 
+	// BlockCacheBytes bounds the memory of the decoded sealed blocks kept
+	// for reads, so that reading a run page by page decodes each block once
+	// and a query repeated over few blocks does not decode them again. Only
+	// reads fill it (ReadLines, and Query over few blocks), never appends
+	// or the indexer; a process that reads may use up to about twice this
+	// more memory, counting the garbage collector's headroom. Default 32 MiB
+	// (DefaultBlockCacheBytes); a negative value turns the cache off.
+	BlockCacheBytes int64
+
 	// Retention says how long runs are kept; see Retention and GC. Default
 	// (nil): runs are deleted 30 days after their last change.
 	Retention *Retention
@@ -87,6 +96,9 @@ func (o *Options) ensureDefaults() {
 	}
 	if o.MemTableSize == 0 {
 		o.MemTableSize = 16 << 20
+	}
+	if o.BlockCacheBytes == 0 {
+		o.BlockCacheBytes = DefaultBlockCacheBytes
 	}
 }
 

@@ -49,6 +49,7 @@ func (db *DB) Query(ctx context.Context, f Filter, opts *QueryOptions) (*Iterato
 		latest: db.latestAttempts(txn),
 	}
 	it.hits.desc = opts.Desc
+	it.fill = db.blocks.fits(cands)
 	return it, nil
 }
 

@@ -148,7 +148,7 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 			next = last + 1
 			continue
 		}
-		b, err := db.getBlock(txn, blockID{id, first})
+		b, err := db.readBlock(txn, blockID{id, first}, &s)
 		if err != nil {
 			return nil, err
 		}

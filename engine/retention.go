@@ -343,6 +343,7 @@ func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*r
 	delete(db.mu.tails, rs.id)
 	delete(db.mu.latest, job)
 	db.names.Delete(rs.id)
+	db.blocks.dropRun(rs.id)
 	return true, nil
 }
 
