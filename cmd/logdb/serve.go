@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/query"
 	"github.com/logdb/logdb/server"
 )
 
@@ -17,7 +18,7 @@ const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token
                    [--max-conns N] [--rate N] [--burst N] [--max-request-bytes N]
                    [--max-line-bytes N] [--read-timeout D] [--idle-timeout D]
                    [--write-timeout D] [--query-timeout D] [--shutdown-timeout D]
-                   [--max-age AGE] [--rule RULE]...
+                   [--max-age AGE] [--rule RULE]... [--block-cache SIZE]
 
 Serves the data directory over TCP: this process owns the directory, and
 everyone else talks to it. The protocol is RESP2, the Redis protocol, so
@@ -68,6 +69,9 @@ Flags:
   --max-age AGE          delete runs unchanged for AGE, every hour and on
                          GC (default 30d; see 'logdb help gc')
   --rule RULE            a different age for some runs, as logdb gc --rule
+  --block-cache SIZE     memory for decoded blocks kept for reads, so that
+                         paging through a run decodes each block once
+                         (default 32MiB; 0 turns it off)
 
 Examples:
   logdb serve
@@ -144,6 +148,7 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	var rules ruleFlags
 	fs.Var(&maxAge, "max-age", "")
 	fs.Var(&rules, "rule", "")
+	blockCache := fs.String("block-cache", "32MiB", "")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -156,6 +161,14 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	s.o.AuthToken = g.token
 	s.o.Version = logdbVersion()
+
+	cacheBytes, err := query.ParseSize(*blockCache)
+	if err != nil || cacheBytes < 0 {
+		return usagef("bad --block-cache %q (want a size such as 64MiB, or 0 for none)", *blockCache)
+	}
+	if cacheBytes == 0 {
+		cacheBytes = -1 // off; 0 is the default in engine.Options
+	}
 
 	// Check the address before opening the directory: a refused listen
 	// should not take the directory's lock even for a moment.
@@ -170,8 +183,9 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	// Not openDB: --server (or $LOGDB_SERVER) names where clients go, and
 	// may well be this server.
 	db, err := engine.Open(g.dir, &engine.Options{
-		MaxLineBytes: s.o.MaxLineBytes,
-		Retention:    &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules},
+		MaxLineBytes:    s.o.MaxLineBytes,
+		Retention:       &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules},
+		BlockCacheBytes: cacheBytes,
 	})
 	if err != nil {
 		l.Close()

@@ -204,3 +204,24 @@ func TestCLI_Serve_Repl(t *testing.T) {
 		t.Fatalf("through the server:\n got %d %q %q\nwant %d %q %q", remote.code, remote.stdout, remote.stderr, local.code, local.stdout, local.stderr)
 	}
 }
+
+// Ensure that serve refuses a bad --block-cache before it opens anything,
+// and serves with the cache off.
+func TestCLI_Serve_BlockCache(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	r := runBin(t, "", nil, "--dir", dir, "serve", "--listen", "127.0.0.1:0", "--block-cache", "lots")
+	if r.code != 2 || !strings.Contains(r.stderr, `bad --block-cache "lots"`) {
+		t.Fatalf("serve --block-cache lots: %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused serve created %s", dir)
+	}
+	srv := startServe(t, dir, nil, "--block-cache", "0")
+	env := []string{"LOGDB_SERVER=" + srv.addr}
+	if r := runBin(t, "one\ntwo\nthree\n", env, "ingest", "--job", "j", "-"); r.code != 0 {
+		t.Fatalf("ingest: %d %q", r.code, r.stderr)
+	}
+	if r := runBin(t, "", env, "read", "j", "--from", "2"); r.code != 0 || r.stdout != "two\nthree\n" {
+		t.Fatalf("read with the cache off: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
