@@ -85,15 +85,7 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if g.server != "" {
-		return m.readRemote(ctx, g, req, w)
-	}
-	db, err := openDB(g, false, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	page, err := db.ReadLines(ctx, req)
+	page, err := readPage(ctx, g, req)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,6 @@ import (
 	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/ingest"
-	"github.com/logdb/logdb/output"
-	"github.com/logdb/logdb/query"
 )
 
 // remote holds the flags that make query, read, ingest and stats talk to a
@@ -75,31 +73,23 @@ func (r *remote) dial(ctx context.Context) (*client.Client, error) {
 	return client.Dial(ctx, addr, opts)
 }
 
-// readRemote is logdb read through a server.
-func (m *Main) readRemote(ctx context.Context, g *globals, req engine.ReadRequest, w output.Writer) error {
-	c, err := g.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	page, err := c.Read(ctx, req)
-	if err != nil {
-		return err
-	}
-	row := query.Row{Kind: query.EntryRow}
-	for i := range page.Entries {
-		row.Entry = &page.Entries[i]
-		if err := w.Write(&row); err != nil {
-			return err
+// readPage reads a page of a run's lines, from the server or the
+// directory.
+func readPage(ctx context.Context, g *globals, req engine.ReadRequest) (*engine.Page, error) {
+	if g.server != "" {
+		c, err := g.dial(ctx)
+		if err != nil {
+			return nil, err
 		}
+		defer c.Close()
+		return c.Read(ctx, req)
 	}
-	if err := w.Flush(); err != nil {
-		return err
+	db, err := openDB(g, false, nil)
+	if err != nil {
+		return nil, err
 	}
-	if !page.IsEnd {
-		fmt.Fprintf(m.Stderr, "next-cursor: %s\n", page.Cursor)
-	}
-	return nil
+	defer db.Close()
+	return db.ReadLines(ctx, req)
 }
 
 // storeStats returns the store's figures, from the server or the
