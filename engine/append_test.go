@@ -180,7 +180,19 @@ func TestDB_Append_Defaults(t *testing.T) {
 	if e.Time == 0 {
 		t.Error("time 0 was stored")
 	}
-	if got := fmt.Sprint(e.Labels); got != "[{a 2} {z 3}]" {
+	if got := e.Labels.String(); got != "a=2 z=3" {
 		t.Errorf("labels = %s", got)
+	}
+}
+
+// Ensure that Labels print as name=value pairs, quoting the values that
+// would otherwise not read back.
+func TestLabels_String(t *testing.T) {
+	ls := engine.Labels{{Name: "app", Value: "billing"}, {Name: "empty", Value: ""}, {Name: "note", Value: `a "b" c`}, {Name: "tab", Value: "x\ty"}}
+	if got, want := ls.String(), `app=billing empty="" note="a \"b\" c" tab="x\ty"`; got != want {
+		t.Errorf("String() = %s, want %s", got, want)
+	}
+	if got := engine.Labels(nil).String(); got != "" {
+		t.Errorf("no labels: %q", got)
 	}
 }

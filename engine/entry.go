@@ -2,6 +2,8 @@ package engine
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -60,6 +62,26 @@ func LabelsFromMap(m map[string]string) Labels {
 	}
 	sort.Slice(ls, func(i, j int) bool { return ls[i].Name < ls[j].Name })
 	return ls
+}
+
+// String renders the labels for people: name=value pairs separated by
+// spaces, a value quoted (as Go quotes strings) when it is empty or holds a
+// blank or a quote.
+func (ls Labels) String() string {
+	var b strings.Builder
+	for i, l := range ls {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(l.Name)
+		b.WriteByte('=')
+		if l.Value == "" || strings.ContainsAny(l.Value, " \t\n\"") {
+			b.WriteString(strconv.Quote(l.Value))
+		} else {
+			b.WriteString(l.Value)
+		}
+	}
+	return b.String()
 }
 
 // Map returns the labels as a map.

@@ -41,7 +41,7 @@ func ExampleReader() {
 				fmt.Println("error:", err)
 				break
 			}
-			fmt.Printf("%s:%d %s %-5s %q %v\n", name, e.Line,
+			fmt.Printf("%s:%d %s %-5s %q [%v]\n", name, e.Line,
 				e.Timestamp().Format("2006-01-02T15:04:05.000"), e.Level, e.Message, e.Labels)
 		}
 	}
@@ -50,6 +50,6 @@ func ExampleReader() {
 	// gha.log:2 2022-04-27T19:35:19.500 Error "2022-04-27T19:35:19.5000000Z ##[error]Process completed with exit code 2." []
 	// kafka.log:1 2016-12-19T20:39:48.918 Warn  "[2016-12-19 20:39:48,918] WARN Error in fetch (kafka.server.ReplicaFetcherThread)" []
 	// kafka.log:2 2016-12-19T20:39:48.918       "java.io.IOException: Connection to 2 was disconnected" []
-	// app.json:1 2023-11-14T22:13:20.250 Error "upload failed" [{req.id r1} {retries 3}]
+	// app.json:1 2023-11-14T22:13:20.250 Error "upload failed" [req.id=r1 retries=3]
 	// skipped: app.json:2: invalid JSON: invalid character 'o' in literal null (expecting 'u') at byte 2
 }

@@ -97,22 +97,3 @@ func formatValue(v any) string {
 	}
 	return fmt.Sprint(v)
 }
-
-// labelsText renders labels as name=value pairs separated by spaces, for
-// people.
-func labelsText(ls engine.Labels) string {
-	var b strings.Builder
-	for i, l := range ls {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(l.Name)
-		b.WriteByte('=')
-		if l.Value == "" || strings.ContainsAny(l.Value, " \t\n\"") {
-			b.WriteString(strconv.Quote(l.Value))
-		} else {
-			b.WriteString(l.Value)
-		}
-	}
-	return b.String()
-}

@@ -69,7 +69,7 @@ func (t *tableWriter) Write(row *query.Row) error {
 			escape(e.Job),
 			strconv.Itoa(e.Attempt),
 			strconv.FormatInt(e.Line, 10),
-			escape(labelsText(e.Labels)),
+			escape(e.Labels.String()),
 			escape(e.Message),
 		})
 	case query.RecordRow:

@@ -98,7 +98,7 @@ func (s *Shell) entryCells(e *engine.Entry, loc *time.Location) []cell {
 		case colLine:
 			cells[i] = cell{text: strconv.FormatInt(e.Line, 10)}
 		case colLabels:
-			cells[i] = cell{text: escape(labelsText(e.Labels))}
+			cells[i] = cell{text: escape(e.Labels.String())}
 		case colMsg:
 			cells[i] = cell{text: escape(e.Message)}
 		default:

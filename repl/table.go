@@ -179,22 +179,3 @@ func escape(s string) string {
 	q := strconv.Quote(s)
 	return q[1 : len(q)-1]
 }
-
-// labelsText renders labels as name=value pairs, quoting values with
-// blanks.
-func labelsText(ls engine.Labels) string {
-	var b strings.Builder
-	for i, l := range ls {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(l.Name)
-		b.WriteByte('=')
-		if l.Value == "" || strings.ContainsAny(l.Value, " \t\n\"") {
-			b.WriteString(strconv.Quote(l.Value))
-		} else {
-			b.WriteString(l.Value)
-		}
-	}
-	return b.String()
-}

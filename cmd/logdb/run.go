@@ -223,7 +223,7 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		{"run", fmt.Sprintf("%s/%d", r.Job, r.Attempt)},
 		{"status", r.Status.String()},
 		{"kind", orNone(r.Kind)},
-		{"labels", orNone(labelsString(r.Labels))},
+		{"labels", orNone(r.Labels.String())},
 		{"triggered", at(r.Triggered)},
 		{"started", at(r.Started)},
 		{"ended", at(r.Ended)},
@@ -237,12 +237,4 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		fmt.Fprintf(m.Stdout, "%-10s %s\n", row[0], row[1])
 	}
 	return nil
-}
-
-func labelsString(ls engine.Labels) string {
-	var parts []string
-	for _, l := range ls {
-		parts = append(parts, l.Name+"="+l.Value)
-	}
-	return strings.Join(parts, " ")
 }
