@@ -79,6 +79,7 @@ type followSpec struct {
 	channel string
 	req     engine.ReadRequest // run channels
 	plan    *query.Plan        // query channels
+	start   *queryStart        // query channels: taken before SUBSCRIBE is answered
 }
 
 func parseChannel(ch string) (followSpec, error) {
@@ -144,6 +145,17 @@ func cmdSubscribe(c *conn, args [][]byte) error {
 			return err
 		}
 		specs = append(specs, spec)
+	}
+	// A query follower follows the lines appended after the reply: take
+	// its starting point before answering, not when its goroutine runs.
+	for i := range specs {
+		if specs[i].plan != nil {
+			start, err := startQuery(c.ctx, c.srv.db)
+			if err != nil {
+				return err
+			}
+			specs[i].start = start
+		}
 	}
 	c.subMu.Lock()
 	defer c.subMu.Unlock()
@@ -238,14 +250,21 @@ func (c *conn) unsubscribeAll() {
 	}
 }
 
+// testHookFollowStart, if set, is called as each follower's goroutine
+// starts (see export_test.go).
+var testHookFollowStart func()
+
 // follow runs a follower. When it ends on its own (the run finished, or an
 // error) it sends the unsubscribe frame itself; when cancelled, UNSUBSCRIBE
 // or the closing connection does.
 func (c *conn) follow(ctx context.Context, sub *subscription, spec followSpec) {
 	defer close(sub.done)
+	if hook := testHookFollowStart; hook != nil {
+		hook()
+	}
 	var err error
 	if spec.plan != nil {
-		err = c.followQuery(ctx, sub.channel, spec.plan)
+		err = c.followQuery(ctx, sub.channel, spec.plan, spec.start)
 	} else {
 		err = c.followRun(ctx, sub.channel, spec.req)
 	}
@@ -389,28 +408,45 @@ func (c *conn) publishEnd(ctx context.Context, channel string, p *engine.Page) e
 	return c.publish(channel, [][]byte{b})
 }
 
-// followQuery sends the lines appended from now on that match plan.
-func (c *conn) followQuery(ctx context.Context, channel string, plan *query.Plan) error {
-	db := c.srv.db
-	type runKey struct {
-		job     string
-		attempt int
-	}
-	// next is, per run, the first line not yet examined, and the cursor
-	// that continues there when a read stopped before the end.
-	type runPos struct {
-		next   int64
-		cursor string
-	}
-	pos := map[runKey]*runPos{}
-	changed := db.Changes()
+// A queryStart is where a query follower starts: each run's next line
+// as SUBSCRIBE was answered, so that "the lines appended from now on"
+// means from the reply, whenever the follower's goroutine gets to run.
+type queryStart struct {
+	changed <-chan struct{}
+	pos     map[runKey]*runPos
+}
+
+// runKey names a run in a query follower's positions.
+type runKey struct {
+	job     string
+	attempt int
+}
+
+// runPos is, per run, the first line a query follower has not examined,
+// and the cursor that continues there when a read stopped before the end.
+type runPos struct {
+	next   int64
+	cursor string
+}
+
+// startQuery takes every run's position now, for a query follower.
+func startQuery(ctx context.Context, db *engine.DB) (*queryStart, error) {
+	qs := &queryStart{changed: db.Changes(), pos: map[runKey]*runPos{}}
 	runs, err := db.Runs(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range runs {
-		pos[runKey{r.Job, r.Attempt}] = &runPos{next: r.Lines + 1}
+		qs.pos[runKey{r.Job, r.Attempt}] = &runPos{next: r.Lines + 1}
 	}
+	return qs, nil
+}
+
+// followQuery sends the lines appended after qs was taken that match
+// plan.
+func (c *conn) followQuery(ctx context.Context, channel string, plan *query.Plan, qs *queryStart) error {
+	db := c.srv.db
+	changed, pos := qs.changed, qs.pos
 	var j jsonRows
 	for {
 		if err := wait(ctx, changed, queryFollowInterval); err != nil {

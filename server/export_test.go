@@ -3,3 +3,7 @@ package server
 // SetQueryHook sets a function called with the error (nil on success) of
 // every QUERY when its rows are read, for tests of cancellation.
 func SetQueryHook(f func(error)) { testHookQueryDone = f }
+
+// SetFollowStartHook sets a function called as each follower's goroutine
+// starts, for tests of what a late start must not lose.
+func SetFollowStartHook(f func()) { testHookFollowStart = f }

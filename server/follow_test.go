@@ -9,6 +9,7 @@ import (
 
 	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/server"
 )
 
 // Ensure that following a run sends the lines already stored, then the
@@ -228,5 +229,39 @@ func TestServer_FollowCancel(t *testing.T) {
 			t.Fatalf("connected_clients %s", info["connected_clients"])
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Ensure that a followed query gets every matching line appended after
+// SUBSCRIBE was answered, however late the follower's goroutine starts.
+func TestServer_FollowQuery_FromTheReply(t *testing.T) {
+	server.SetFollowStartHook(func() { time.Sleep(100 * time.Millisecond) })
+	defer server.SetFollowStartHook(nil)
+	ts := startServer(t, nil)
+	c := ts.dial(t, nil)
+	if _, err := c.AppendText(ctx, "api", 0, "ERROR before the follow"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.FollowQuery(ctx, "level>=Error")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Appended while the follower has not started yet.
+	if _, err := c.AppendText(ctx, "api", 0, "ERROR right after the reply", "INFO fine"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AppendText(ctx, "new", 0, "ERROR in a new run"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.AfterFunc(10*time.Second, func() { f.Close() })
+	defer deadline.Stop()
+	for _, want := range []string{"ERROR right after the reply", "ERROR in a new run"} {
+		if !f.Next() {
+			t.Fatalf("the follower ended before %q: %v", want, f.Err())
+		}
+		if got := f.Entry().Message; got != want {
+			t.Fatalf("the follower sent %q, want %q", got, want)
+		}
 	}
 }
