@@ -145,7 +145,9 @@ func (wb *writeBatch) commitTxn() error {
 	if wb.changed {
 		close(db.mu.changed)
 		db.mu.changed = make(chan struct{})
+		db.mu.changeSeq++
 		for job := range wb.jobs {
+			db.mu.jobSeq[job] = db.mu.changeSeq
 			if ch, ok := db.mu.jobChanged[job]; ok {
 				close(ch)
 				delete(db.mu.jobChanged, job)

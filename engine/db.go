@@ -50,6 +50,11 @@ type DB struct {
 		// jobChanged holds the channels of JobChanges, by job: closed and
 		// removed by the next commit that changes the job's runs.
 		jobChanged map[string]chan struct{}
+		// changeSeq counts the commits that changed runs; jobSeq holds, per
+		// job changed since Open, the count at its last change. See
+		// ChangedJobs.
+		changeSeq uint64
+		jobSeq    map[string]uint64
 	}
 
 	// names caches run ID → name for readers; it never changes for an ID.
@@ -134,6 +139,7 @@ func (db *DB) open() error {
 	db.mu.latest = map[string]int{}
 	db.mu.changed = make(chan struct{})
 	db.mu.jobChanged = map[string]chan struct{}{}
+	db.mu.jobSeq = map[string]uint64{}
 	return db.loadTails()
 }
 

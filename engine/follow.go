@@ -31,6 +31,28 @@ func (db *DB) JobChanges(job string) <-chan struct{} {
 	return ch
 }
 
+// ChangedJobs returns the jobs whose runs changed (as JobChanges counts
+// changes) after the point since, in no particular order, and the point to
+// pass next time. Points count from Open; ChangedJobs(0) returns every job
+// changed since, and a since at or past the current point returns no jobs
+// and the current point. A follower of many runs takes a point, lists the
+// runs, and then on each change looks at the changed jobs' runs alone
+// (JobRuns) rather than at every run. It costs a look at each job changed
+// since Open, in memory.
+func (db *DB) ChangedJobs(since uint64) (jobs []string, next uint64) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if since >= db.mu.changeSeq {
+		return nil, db.mu.changeSeq
+	}
+	for job, seq := range db.mu.jobSeq {
+		if seq > since {
+			jobs = append(jobs, job)
+		}
+	}
+	return jobs, db.mu.changeSeq
+}
+
 // Follow reads a run's lines as ReadLines does for r, and calls fn with each
 // page that has lines: first the lines already stored, then new lines as
 // they are appended, with no line skipped or repeated. When the run has

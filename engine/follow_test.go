@@ -3,6 +3,9 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +129,37 @@ func TestDB_JobChanges(t *testing.T) {
 	}
 	if !closed(ch) || !closed(db.JobChanges("a")) {
 		t.Error("Close left a JobChanges channel open")
+	}
+}
+
+// Ensure that ChangedJobs lists exactly the jobs changed after a point.
+func TestDB_ChangedJobs(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.MustOpenDB(t, nil)
+	sorted := func(jobs []string) string { slices.Sort(jobs); return strings.Join(jobs, ",") }
+	jobs, p0 := db.ChangedJobs(math.MaxUint64)
+	if len(jobs) != 0 {
+		t.Fatalf("jobs at the current point: %v", jobs)
+	}
+	for _, job := range []string{"a", "b", "a"} {
+		if _, err := db.Append(ctx, engine.Entry{Job: job, Message: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs, p1 := db.ChangedJobs(p0)
+	if sorted(jobs) != "a,b" || p1 <= p0 {
+		t.Fatalf("after appends to a and b: %v, point %d → %d", jobs, p0, p1)
+	}
+	if jobs, p := db.ChangedJobs(p1); len(jobs) != 0 || p != p1 {
+		t.Fatalf("nothing changed: %v, point %d → %d", jobs, p1, p)
+	}
+	if err := db.FinishRun(ctx, "b", 0, engine.RunResult{Status: engine.Success}); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, _ := db.ChangedJobs(p1); sorted(jobs) != "b" {
+		t.Fatalf("after finishing b: %v", jobs)
+	}
+	if jobs, _ := db.ChangedJobs(0); sorted(jobs) != "a,b" {
+		t.Fatalf("since Open: %v", jobs)
 	}
 }

@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 
 	"github.com/logdb/logdb/engine"
@@ -88,6 +89,7 @@ func (l *Local) Tail(ctx context.Context, q *query.Query, opts query.Options, n 
 	// Take the channel before the snapshot: an append after it closes the
 	// channel, so none is missed.
 	changed := l.db.Changes()
+	_, point := l.db.ChangedJobs(math.MaxUint64) // see engine.DB.ChangedJobs
 	runs, err := l.db.Runs(ctx)
 	if err != nil {
 		return err
@@ -126,10 +128,17 @@ func (l *Local) Tail(ctx context.Context, q *query.Query, opts query.Options, n 
 			return ctx.Err()
 		case <-changed:
 		}
+		// Only the runs of the jobs changed since the last look.
 		changed = l.db.Changes()
-		runs, err := l.db.Runs(ctx)
-		if err != nil {
-			return err
+		var jobs []string
+		jobs, point = l.db.ChangedJobs(point)
+		var runs []engine.RunInfo
+		for _, job := range jobs {
+			rs, err := l.db.JobRuns(ctx, job)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, rs...)
 		}
 		for _, r := range runs {
 			k := runKey{r.Job, r.Attempt}
