@@ -96,6 +96,48 @@ func benchAppendIdleFollowers(b *testing.B, followers, appenders int) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
 }
 
+// BenchmarkServer_AppendQueryFollower measures single-line appends by 4
+// clients to their own runs in a store of 20,000 other runs, with and
+// without a client following a query that matches none of the lines: what
+// one query follower costs the server as the store grows. The store runs
+// without fsync so that the CPU shows.
+func BenchmarkServer_AppendQueryFollower(b *testing.B) {
+	for _, follow := range []bool{false, true} {
+		b.Run(fmt.Sprintf("follower=%v", follow), func(b *testing.B) {
+			db := testutil.MustOpenDB(b, &engine.Options{NoSync: true})
+			es := make([]engine.Entry, 20000)
+			for i := range es {
+				es[i] = engine.Entry{Job: fmt.Sprintf("old-%d", i), Message: "done"}
+			}
+			if _, err := db.Append(ctx, es...); err != nil {
+				b.Fatal(err)
+			}
+			ts := serveDB(b, db, nil)
+			if follow {
+				f, err := ts.dial(b, nil).FollowQuery(ctx, "nomatchword")
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { f.Close() })
+			}
+			var next atomic.Int64
+			b.ResetTimer()
+			b.SetParallelism(max(1, 4/runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				c := ts.dial(b, nil)
+				job := fmt.Sprintf("busy-%d", next.Add(1))
+				for pb.Next() {
+					if _, err := c.Append(ctx, engine.Entry{Job: job, Message: "one more line"}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+		})
+	}
+}
+
 // BenchmarkServer_Read measures READ of 100 lines in the full format.
 func BenchmarkServer_Read(b *testing.B) {
 	db := testutil.MustOpenDB(b, &engine.Options{NoSync: true})
