@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Changes returns a channel that is closed the next time lines are appended
 // or a run changes (StartRun, FinishRun), and when the DB closes. Followers
@@ -32,7 +35,7 @@ func (db *DB) JobChanges(job string) <-chan struct{} {
 }
 
 // ChangedJobs returns the jobs whose runs changed (as JobChanges counts
-// changes) after the point since, in no particular order, and the point to
+// changes) after the point since, sorted, and the point to
 // pass next time. Points count from Open; ChangedJobs(0) returns every job
 // changed since, and a since at or past the current point returns no jobs
 // and the current point. A follower of many runs takes a point, lists the
@@ -50,6 +53,7 @@ func (db *DB) ChangedJobs(since uint64) (jobs []string, next uint64) {
 			jobs = append(jobs, job)
 		}
 	}
+	slices.Sort(jobs)
 	return jobs, db.mu.changeSeq
 }
 
