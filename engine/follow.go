@@ -57,6 +57,21 @@ func (db *DB) ChangedJobs(since uint64) (jobs []string, next uint64) {
 	return jobs, db.mu.changeSeq
 }
 
+// ChangedRuns returns the runs of the jobs changed after the point since
+// (see ChangedJobs), by job and attempt, and the point to pass next time.
+func (db *DB) ChangedRuns(ctx context.Context, since uint64) ([]RunInfo, uint64, error) {
+	jobs, next := db.ChangedJobs(since)
+	var runs []RunInfo
+	for _, job := range jobs {
+		rs, err := db.JobRuns(ctx, job)
+		if err != nil {
+			return nil, since, err
+		}
+		runs = append(runs, rs...)
+	}
+	return runs, next, nil
+}
+
 // Follow reads a run's lines as ReadLines does for r, and calls fn with each
 // page that has lines: first the lines already stored, then new lines as
 // they are appended, with no line skipped or repeated. When the run has

@@ -159,6 +159,10 @@ func TestDB_ChangedJobs(t *testing.T) {
 	if jobs, _ := db.ChangedJobs(p1); sorted(jobs) != "b" {
 		t.Fatalf("after finishing b: %v", jobs)
 	}
+	runs, _, err := db.ChangedRuns(ctx, p1)
+	if err != nil || len(runs) != 1 || runs[0].Job != "b" || runs[0].Status != engine.Success {
+		t.Fatalf("ChangedRuns after finishing b: %+v %v", runs, err)
+	}
 	if jobs, _ := db.ChangedJobs(0); sorted(jobs) != "a,b" {
 		t.Fatalf("since Open: %v", jobs)
 	}

@@ -130,15 +130,9 @@ func (l *Local) Tail(ctx context.Context, q *query.Query, opts query.Options, n 
 		}
 		// Only the runs of the jobs changed since the last look.
 		changed = l.db.Changes()
-		var jobs []string
-		jobs, point = l.db.ChangedJobs(point)
 		var runs []engine.RunInfo
-		for _, job := range jobs {
-			rs, err := l.db.JobRuns(ctx, job)
-			if err != nil {
-				return err
-			}
-			runs = append(runs, rs...)
+		if runs, point, err = l.db.ChangedRuns(ctx, point); err != nil {
+			return err
 		}
 		for _, r := range runs {
 			k := runKey{r.Job, r.Attempt}

@@ -460,15 +460,10 @@ func (c *conn) followQuery(ctx context.Context, channel string, plan *query.Plan
 		// Only the runs of the jobs changed since the last look: reading
 		// every run's record costs about a microsecond a run.
 		changed = db.Changes()
-		var jobs []string
-		jobs, point = db.ChangedJobs(point)
 		var runs []engine.RunInfo
-		for _, job := range jobs {
-			rs, err := db.JobRuns(ctx, job)
-			if err != nil {
-				return err
-			}
-			runs = append(runs, rs...)
+		var err error
+		if runs, point, err = db.ChangedRuns(ctx, point); err != nil {
+			return err
 		}
 		for _, r := range runs {
 			k := runKey{r.Job, r.Attempt}
