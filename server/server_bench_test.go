@@ -80,6 +80,12 @@ func benchAppendIdleFollowers(b *testing.B, followers, appenders int) {
 		}
 		b.Cleanup(func() { f.Close() })
 	}
+	appendSingles(b, ts, appenders)
+}
+
+// appendSingles is the timed part of the append benchmarks: appenders
+// clients, each appending single lines to a run of its own.
+func appendSingles(b *testing.B, ts *testServer, appenders int) {
 	var next atomic.Int64
 	b.ResetTimer()
 	b.SetParallelism(max(1, appenders/runtime.GOMAXPROCS(0)))
@@ -120,20 +126,7 @@ func BenchmarkServer_AppendQueryFollower(b *testing.B) {
 				}
 				b.Cleanup(func() { f.Close() })
 			}
-			var next atomic.Int64
-			b.ResetTimer()
-			b.SetParallelism(max(1, 4/runtime.GOMAXPROCS(0)))
-			b.RunParallel(func(pb *testing.PB) {
-				c := ts.dial(b, nil)
-				job := fmt.Sprintf("busy-%d", next.Add(1))
-				for pb.Next() {
-					if _, err := c.Append(ctx, engine.Entry{Job: job, Message: "one more line"}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+			appendSingles(b, ts, 4)
 		})
 	}
 }
