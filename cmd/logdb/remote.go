@@ -76,39 +76,23 @@ func (r *remote) dial(ctx context.Context) (*client.Client, error) {
 // readPage reads a page of a run's lines, from the server or the
 // directory.
 func readPage(ctx context.Context, g *globals, req engine.ReadRequest) (*engine.Page, error) {
-	if g.server != "" {
-		c, err := g.dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
-		return c.Read(ctx, req)
-	}
-	db, err := openDB(g, false, nil)
+	exec, closeExec, err := openExecutor(ctx, g)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	return db.ReadLines(ctx, req)
+	defer closeExec()
+	return exec.ReadLines(ctx, req)
 }
 
 // storeStats returns the store's figures, from the server or the
 // directory.
 func storeStats(ctx context.Context, g *globals) (engine.Stats, error) {
-	if g.server != "" {
-		c, err := g.dial(ctx)
-		if err != nil {
-			return engine.Stats{}, err
-		}
-		defer c.Close()
-		return c.Stats(ctx)
-	}
-	db, err := openDB(g, false, nil)
+	exec, closeExec, err := openExecutor(ctx, g)
 	if err != nil {
 		return engine.Stats{}, err
 	}
-	defer db.Close()
-	return db.Stats(ctx)
+	defer closeExec()
+	return exec.Stats(ctx)
 }
 
 // where names the store for stats: the directory, or the server.

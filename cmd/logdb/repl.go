@@ -57,7 +57,7 @@ func (m *Main) isTerminal() bool {
 	return ok && isTerminal(in) && isTerminal(m.Stdout)
 }
 
-// openExecutor opens what the shell (and query -f) runs statements on: the
+// openExecutor opens what the shell, query -f, read and stats work on: the
 // server with --server, else the directory. close closes it.
 func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close func() error, err error) {
 	if g.server != "" {
