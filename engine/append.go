@@ -37,6 +37,10 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 		es[i] = e
 	}
 
+	if err := db.disk.admit(fmt.Sprintf("append %d lines", len(es)), appendNeed(es)); err != nil {
+		return nil, err
+	}
+
 	// Group by run, keeping the order of first appearance.
 	var (
 		order  []runName
@@ -96,6 +100,19 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 	}
 	db.lastAppend.Store(now())
 	return lines, nil
+}
+
+// appendNeed estimates the disk space an Append of es takes before Badger
+// compacts it: each line in its run's tail, then again in a sealed block.
+func appendNeed(es []Entry) int64 {
+	n := int64(0)
+	for i := range es {
+		n += int64(len(es[i].Message)) + 32
+		for _, l := range es[i].Labels {
+			n += int64(len(l.Name) + len(l.Value))
+		}
+	}
+	return 2*n + 4096
 }
 
 func (db *DB) checkEntry(e *Entry, i int) error {

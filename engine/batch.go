@@ -123,7 +123,7 @@ func (wb *writeBatch) commitTxn() error {
 		if errors.Is(err, badger.ErrTxnTooBig) {
 			err = fmt.Errorf("engine: BUG: transaction too big: %w", err)
 		}
-		return fmt.Errorf("cannot commit: %w", err)
+		return fmt.Errorf("cannot commit: %w", classifyIOError(err))
 	}
 	for id, rs := range wb.pending {
 		name := runName{rs.rec.job, rs.rec.attempt}

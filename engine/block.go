@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"sync"
 	"unsafe"
 
@@ -13,8 +14,12 @@ import (
 // A block holds consecutive lines of one run in columns. Blocks are
 // immutable once built. See FORMAT.md for the encoding:
 //
-//	block   = version(1) codec(1) count(uvarint) rawLen(uvarint) payload
+//	block   = version(1) codec(1) count(uvarint) rawLen(uvarint) payload crc(4)
 //	payload = times levels labelSets setIndex msgLens msgs   (zstd unless codec is 0)
+//
+// crc is the CRC-32C (Castagnoli) of everything before it, little-endian.
+// Version 1 blocks, written before checksums, have no crc; they are still
+// read, unchecked.
 type block struct {
 	first  int64    // line number of row 0
 	times  []int64  // event time per row, Unix ns
@@ -26,7 +31,29 @@ type block struct {
 	buf    []byte   // the decoded payload
 }
 
-const blockVersion = 1
+// Block versions: 1 without a checksum (still read), 2 with one.
+const (
+	blockVersionNoCRC = 1
+	blockVersion      = 2
+)
+
+// castagnoli is the CRC-32C table; hash/crc32 computes it with the CPU's
+// CRC32 instruction where there is one.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// appendCRC appends the CRC-32C of b to b.
+func appendCRC(b []byte) []byte {
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
+// checkCRC verifies the CRC-32C that ends v and returns v without it.
+func checkCRC(v []byte) ([]byte, bool) {
+	if len(v) < 4 {
+		return nil, false
+	}
+	n := len(v) - 4
+	return v[:n], crc32.Checksum(v[:n], castagnoli) == binary.LittleEndian.Uint32(v[n:])
+}
 
 // Block codecs.
 const (
@@ -167,7 +194,7 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 		v = append(v[:hdr], p...)
 		v[1] = codecRaw
 	}
-	return v, sum
+	return appendCRC(v), sum
 }
 
 // appendLabels appends the encoding of a label set: n, then n pairs of
@@ -228,8 +255,14 @@ func grow[T any](s []T, n int) []T {
 
 // decodeInto decodes a block value into b, reusing b's slices.
 func (c *codec) decodeInto(b *block, first int64, v []byte) error {
-	if len(v) < 2 || v[0] != blockVersion {
+	if len(v) < 2 || (v[0] != blockVersion && v[0] != blockVersionNoCRC) {
 		return fmt.Errorf("%w: bad header", errCorrupt)
+	}
+	if v[0] == blockVersion {
+		var ok bool
+		if v, ok = checkCRC(v); !ok {
+			return fmt.Errorf("%w: checksum mismatch", errCorrupt)
+		}
 	}
 	r := reader{b: v[2:]}
 	n := int(r.uvarint())

@@ -17,7 +17,7 @@ func TestBlock_Format(t *testing.T) {
 		{Time: 1000, Level: Info, Message: "ok"},
 		{Time: 1005, Level: Error, Message: "boom"},
 	})
-	want, _ := hex.DecodeString("01" + "00" + "02" + "0e" + "d00f0a" + "0305" + "00" + "0204" + "6f6b626f6f6d")
+	want, _ := hex.DecodeString("02" + "00" + "02" + "0e" + "d00f0a" + "0305" + "00" + "0204" + "6f6b626f6f6d" + "5baa1097")
 	if !bytes.Equal(v, want) {
 		t.Fatalf("block = %x\nwant    %x", v, want)
 	}
@@ -32,6 +32,39 @@ func TestBlock_Format(t *testing.T) {
 	b.entry(1, &e)
 	if e.Line != 8 || e.Time != 1005 || e.Level != Error || e.Message != "boom" || e.Labels != nil {
 		t.Fatalf("row 1 = %+v", e)
+	}
+}
+
+// Ensure that a block written before checksums (version 1) still reads,
+// and that a flipped bit in a version 2 block fails its checksum instead of
+// decoding to other lines.
+func TestBlock_Checksum(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	v1, _ := hex.DecodeString("01" + "00" + "02" + "0e" + "d00f0a" + "0305" + "00" + "0204" + "6f6b626f6f6d")
+	b, err := c.decodeBlock(1, v1)
+	if err != nil || b.msg(1) != "boom" {
+		t.Fatalf("version 1 block: %v", err)
+	}
+	v, _ := c.encodeBlock([]Entry{{Time: 1, Message: "line 169591"}, {Time: 2, Message: "line 169592"}})
+	for bit := 0; bit < len(v)*8; bit++ {
+		w := bytes.Clone(v)
+		w[bit/8] ^= 1 << (bit % 8)
+		if b, err := c.decodeBlock(1, w); err == nil {
+			t.Fatalf("bit %d flipped: decoded %q, %q without an error", bit, b.msg(0), b.msg(1))
+		}
+	}
+	s := summary{sealed: true, count: 2, minT: 1, maxT: 2, bytes: 24, seq: 9}
+	e := s.encode()
+	for bit := 0; bit < len(e)*8; bit++ {
+		w := bytes.Clone(e)
+		w[bit/8] ^= 1 << (bit % 8)
+		if got, err := decodeSummary(w); err == nil {
+			t.Fatalf("summary bit %d flipped: decoded %+v without an error", bit, got)
+		}
 	}
 }
 

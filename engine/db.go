@@ -32,6 +32,7 @@ type DB struct {
 	bdb    *badger.DB
 	codec  *codec
 	blocks *blockCache // decoded sealed blocks for reads; nil if off
+	disk   *diskGuard  // refuses writes that would fill the disk
 	id     uint64      // random store ID; cursors carry it
 
 	// mu serializes writers (Append, sealing, retention) and guards the
@@ -60,7 +61,8 @@ type DB struct {
 	// names caches run ID → name for readers; it never changes for an ID.
 	names sync.Map // uint64 → runName
 
-	ix         indexState
+	ix          indexState
+	sealTrouble trouble // the seal loop's failures, logged once each
 	lastAppend atomic.Int64    // wall time of the last Append, Unix ns; see indexIdle
 	ctx        context.Context // cancelled by Close
 	cancel     context.CancelFunc
@@ -104,7 +106,12 @@ func (db *DB) open() error {
 		return err
 	}
 	db.blocks = newBlockCache(db.opts.BlockCacheBytes)
-	bo := badger.DefaultOptions(filepath.Join(db.dir, "data")).
+	dataDir := filepath.Join(db.dir, "data")
+	db.disk = newDiskGuard(db.dir, db.opts.DiskReserve)
+	if err := checkBadgerFiles(dataDir); err != nil {
+		return err
+	}
+	bo := badger.DefaultOptions(dataDir).
 		WithSyncWrites(!db.opts.NoSync).
 		WithLogger(badgerLogger{db.opts.Logger}).
 		WithCompression(options.None).
@@ -126,10 +133,12 @@ func (db *DB) open() error {
 		WithValueThreshold(1 << 10).
 		WithDetectConflicts(false).
 		WithMetricsEnabled(false)
-	db.bdb, err = badger.Open(bo)
+	// Badger returns a half-open DB with some errors; closing it panics.
+	bdb, err := badger.Open(bo)
 	if err != nil {
-		return fmt.Errorf("cannot open store in %s: %w", db.dir, err)
+		return fmt.Errorf("cannot open store in %s: %w (if a file of it is damaged, %s)", db.dir, classifyIOError(err), damageHint)
 	}
+	db.bdb = bdb
 	if err := db.loadMeta(); err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ func (db *DB) gcLoop() {
 // no call to flush its memtable so that they can be; DropPrefix flushes it
 // before dropping, so dropping a key written for the purpose does.
 func (db *DB) compactStore(ctx context.Context) error {
+	if err := db.disk.admit("compact the store", 2*db.opts.MemTableSize); err != nil {
+		return err
+	}
 	marker := metaKey("compact-marker")
 	if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(marker, nil) }); err != nil {
 		return fmt.Errorf("cannot compact store: %w", err)
@@ -66,6 +69,9 @@ func (db *DB) collectGarbage(ctx context.Context, ratio float64) error {
 	for i := 0; i < 1000; i++ {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if !db.disk.room() {
+			return nil // rewriting a value-log file needs room; it can wait
 		}
 		err := db.bdb.RunValueLogGC(ratio)
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {

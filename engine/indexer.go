@@ -46,6 +46,8 @@ type indexState struct {
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced whenever indexed or ready changes
+
+	trouble trouble // the indexer's failures, logged once each
 }
 
 var metaIndexGen = metaKey("index-gen")
@@ -148,7 +150,9 @@ func (db *DB) indexLoop() {
 	defer tick.Stop()
 	for {
 		var err error
-		if !db.ix.ready.Load() {
+		if !db.disk.room() {
+			err = db.disk.admit("index", 0) // wait for space; the message says why
+		} else if !db.ix.ready.Load() {
 			err = db.rebuildIndex(db.ctx)
 		} else {
 			// Index until caught up, giving way as soon as appends resume.
@@ -160,8 +164,8 @@ func (db *DB) indexLoop() {
 				}
 			}
 		}
-		if err != nil && db.ctx.Err() == nil {
-			db.logger().Error("indexer", "err", err)
+		if db.ctx.Err() == nil {
+			db.ix.trouble.report(db.logger(), "indexer", err)
 		}
 		select {
 		case <-db.ctx.Done():

@@ -54,6 +54,16 @@ type Options struct {
 	// background indexer. Default slog.Default().
 	Logger *slog.Logger
 
+	// DiskReserve is the free space, in bytes, that writes leave on the
+	// store's file system: an Append (or seal, index batch, compaction)
+	// that would leave less is refused with ErrDiskFull, and writes resume
+	// by themselves once space is freed. The room is for work already
+	// accepted, which Badger does in the background through memory maps
+	// that cannot report a full disk. Default 4 memtables plus 64 MiB
+	// (128 MiB with the default MemTableSize); a negative value turns the
+	// guard off, which is unsafe on a disk that may fill.
+	DiskReserve int64
+
 	// NoIndexer disables the background indexer: sealed blocks are not added
 	// to the full-text index until a DB without NoIndexer opens the
 	// directory. Queries stay correct but scan unindexed blocks.
@@ -96,6 +106,9 @@ func (o *Options) ensureDefaults() {
 	}
 	if o.MemTableSize == 0 {
 		o.MemTableSize = 16 << 20
+	}
+	if o.DiskReserve == 0 {
+		o.DiskReserve = 4*o.MemTableSize + 64<<20
 	}
 	if o.BlockCacheBytes == 0 {
 		o.BlockCacheBytes = DefaultBlockCacheBytes

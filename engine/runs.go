@@ -308,6 +308,9 @@ func (db *DB) changeRun(job string, attempt int, create bool, change func(*runRe
 	if db.mu.closed {
 		return RunInfo{}, ErrClosed
 	}
+	if err := db.disk.admit("change a run's record", 64<<10); err != nil {
+		return RunInfo{}, err
+	}
 	wb := db.newWriteBatch()
 	defer wb.discard()
 	if attempt == NextAttempt {

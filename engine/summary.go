@@ -9,9 +9,11 @@ import (
 // block's 'M' key so that scans can prune blocks by time, level and line
 // range, and count by level, without reading them:
 //
-//	summary = version(1) flags(1) count minT maxT levels[NumLevels] bytes seq
+//	summary = version(1) flags(1) count minT maxT levels[NumLevels] bytes seq crc(4)
 //
-// with count, levels, bytes and seq as uvarints and minT, maxT as varints.
+// with count, levels, bytes and seq as uvarints and minT, maxT as varints,
+// and crc the CRC-32C of the bytes before it (see block.go). Version 1
+// summaries have no crc and are read unchecked.
 type summary struct {
 	sealed     bool
 	count      int
@@ -21,12 +23,16 @@ type summary struct {
 	seq        uint64            // change-log sequence of the seal; 0 while unsealed
 }
 
-const summaryVersion = 1
+// Summary versions: 1 without a checksum (still read), 2 with one.
+const (
+	summaryVersionNoCRC = 1
+	summaryVersion      = 2
+)
 
 const flagSealed = 1
 
 func (s *summary) encode() []byte {
-	b := make([]byte, 0, 32)
+	b := make([]byte, 0, 40)
 	flags := byte(0)
 	if s.sealed {
 		flags |= flagSealed
@@ -39,13 +45,19 @@ func (s *summary) encode() []byte {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	b = binary.AppendUvarint(b, uint64(s.bytes))
-	return binary.AppendUvarint(b, s.seq)
+	return appendCRC(binary.AppendUvarint(b, s.seq))
 }
 
 func decodeSummary(v []byte) (summary, error) {
 	var s summary
-	if len(v) < 2 || v[0] != summaryVersion {
+	if len(v) < 2 || (v[0] != summaryVersion && v[0] != summaryVersionNoCRC) {
 		return s, fmt.Errorf("%w: bad summary header", errCorrupt)
+	}
+	if v[0] == summaryVersion {
+		var ok bool
+		if v, ok = checkCRC(v); !ok {
+			return s, fmt.Errorf("%w: summary checksum mismatch", errCorrupt)
+		}
 	}
 	s.sealed = v[1]&flagSealed != 0
 	r := reader{b: v[2:]}

@@ -305,8 +305,9 @@ func (db *DB) sealLoop() {
 		case <-db.ctx.Done():
 			return
 		case <-tick.C:
-			if err := db.sealIdle(int64(db.opts.SealAfter)); err != nil && !db.closing.Load() {
-				db.logger().Error("cannot seal idle tails", "err", err)
+			err := db.sealIdle(int64(db.opts.SealAfter))
+			if !db.closing.Load() {
+				db.sealTrouble.report(db.logger(), "cannot seal idle tails", err)
 			}
 		}
 	}
@@ -319,6 +320,9 @@ func (db *DB) sealIdle(idle int64) error {
 	if db.mu.closed || len(db.mu.tails) == 0 {
 		return nil
 	}
+	if err := db.disk.admit("seal tails", sealNeed(db.mu.tails)); err != nil {
+		return err
+	}
 	t := now()
 	wb := db.newWriteBatch()
 	defer wb.discard()
@@ -330,6 +334,18 @@ func (db *DB) sealIdle(idle int64) error {
 		}
 	}
 	return wb.commit()
+}
+
+// sealNeed estimates the disk space sealing the tails takes: each tail's
+// lines again, in sealed blocks.
+func sealNeed(tails map[uint64]*runState) int64 {
+	n := int64(4096)
+	for _, rs := range tails {
+		for i := range rs.tail {
+			n += int64(rs.tail[i].count)*32 + rs.tail[i].bytes
+		}
+	}
+	return n
 }
 
 // Flush seals every open tail, so that all lines are in sealed blocks, and

@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/ristretto/v2/z"
+)
+
+// ErrDamaged is wrapped by the errors of Open when a file of the store is
+// damaged (truncated, missing or failing its checksum) and by DamageError.
+// Nothing is repaired or deleted: the error names the file, and `logdb
+// verify` or a restore from a backup is the way on.
+var ErrDamaged = errors.New("engine: store is damaged")
+
+// damageHint ends every error about a damaged store file.
+const damageHint = "run `logdb verify` to see what is readable, or restore the directory from a backup"
+
+// checkBadgerFiles inspects the Badger directory before Badger opens it.
+//
+// Badger trusts its files: a truncated or bit-flipped table makes it panic
+// in a goroutine of its own while opening (which no recover of ours can
+// catch), a table that fails its checksum is skipped with a log line (its
+// keys silently vanish), and a table the MANIFEST no longer lists is
+// deleted. So before Badger sees the directory, each table the MANIFEST
+// lists is opened here, under recover, with every block's checksum
+// verified, and a table on disk the MANIFEST does not list is an error
+// unless it is newer than every listed one (a table a crash left before its
+// MANIFEST record was written, which Badger rightly discards).
+//
+// It costs one read of the LSM tree's tables per Open; blocks live in the
+// value log, so the tables hold only keys, summaries, run records and
+// unsealed tails (a few MB for 1M lines).
+func checkBadgerFiles(dir string) error {
+	mfPath := filepath.Join(dir, badger.ManifestFilename)
+	fp, err := os.Open(mfPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return checkNoTables(dir)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", mfPath, err)
+	}
+	mf, _, err := badger.ReplayManifestFile(fp, 0, badger.DefaultOptions(dir))
+	fp.Close()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, mfPath, err, damageHint)
+	}
+
+	onDisk, err := tableFiles(dir)
+	if err != nil {
+		return err
+	}
+	var maxListed uint64
+	for id := range mf.Tables {
+		maxListed = max(maxListed, id)
+		if _, ok := onDisk[id]; !ok {
+			return fmt.Errorf("%w: %s is missing (the MANIFEST lists it); %s",
+				ErrDamaged, table.NewFilename(id, dir), damageHint)
+		}
+	}
+	var unlisted []string
+	for id, name := range onDisk {
+		if _, ok := mf.Tables[id]; !ok && id < maxListed {
+			unlisted = append(unlisted, name)
+		}
+	}
+	if len(unlisted) > 0 {
+		sort.Strings(unlisted)
+		return fmt.Errorf("%w: the MANIFEST does not list %s: it has lost records (truncated?); %s",
+			ErrDamaged, strings.Join(unlisted, ", "), damageHint)
+	}
+
+	ids := make([]uint64, 0, len(mf.Tables))
+	for id := range mf.Tables {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		if err := checkTable(table.NewFilename(id, dir), mf.Tables[id].Compression); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNoTables fails if dir holds tables but no MANIFEST: Badger would
+// start an empty store beside them.
+func checkNoTables(dir string) error {
+	onDisk, err := tableFiles(dir)
+	if err != nil || len(onDisk) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w: %s is missing but the directory holds %d tables; %s",
+		ErrDamaged, filepath.Join(dir, badger.ManifestFilename), len(onDisk), damageHint)
+}
+
+// tableFiles returns the tables in dir by ID.
+func tableFiles(dir string) (map[uint64]string, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[uint64]string, len(names))
+	for _, n := range names {
+		if id, ok := table.ParseFileID(n); ok {
+			m[id] = n
+		}
+	}
+	return m, nil
+}
+
+// checkTable opens one table read-only and verifies the checksum of every
+// block, turning Badger's panics on a malformed file into an error.
+func checkTable(name string, c options.CompressionType) (err error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	if fi.Size() == 0 {
+		return fmt.Errorf("%w: %s is empty; %s", ErrDamaged, name, damageHint)
+	}
+	mf, err := z.OpenMmapFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	open := true
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s is malformed (truncated or overwritten); %s", ErrDamaged, name, damageHint)
+		}
+		if open {
+			mf.Close(-1)
+		}
+	}()
+	_, err = table.OpenTable(mf, table.Options{
+		ChkMode:     options.OnTableRead,
+		Compression: c,
+		BlockSize:   4 << 10,
+	})
+	if err != nil {
+		// OpenTable closes the file when a checksum fails, not otherwise.
+		open = !strings.Contains(err.Error(), "failed to verify checksum")
+		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, name, err, damageHint)
+	}
+	return nil
+}
