@@ -114,7 +114,9 @@ func (c *Client) lineNumbers(ctx context.Context, args []string) ([]int64, error
 // Read reads a range of one run's lines (READ), as engine.DB.ReadLines
 // does: r.Filter may be nil or an engine.LevelFilter (the LEVEL option);
 // r.Count 0 means 10000. The page's cursor continues it, also later when
-// the run has grown.
+// the run has grown. As ReadLines does, it returns the lines the server
+// could read together with an error wrapping engine.ErrDamaged when some
+// could not.
 func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, error) {
 	job, att := r.Job, attemptArg(r.Attempt)
 	args := []string{"READ", job, att, "FORMAT", "full"}
@@ -173,6 +175,9 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 			Level: lvl, Message: str(a[3]), Labels: labels(a[4]),
 		})
 	}
+	if d, ok := m["damaged"]; ok {
+		return p, damageError(str(d))
+	}
 	return p, nil
 }
 
@@ -188,3 +193,11 @@ func labels(v any) engine.Labels {
 	}
 	return ls
 }
+
+// damageError is the server's report of lines it could not read, as the
+// "damaged" field of a READ reply: the text of an engine.DamageError.
+type damageError string
+
+func (e damageError) Error() string { return string(e) }
+
+func (e damageError) Unwrap() error { return engine.ErrDamaged }

@@ -86,9 +86,20 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 		}
 		r.Levels[l] += n
 	}
+	// A block found damaged is counted by no one: the count is of the
+	// lines a read returns, and the damage is reported.
+	known, err := knownDamage(txn)
+	if err != nil {
+		return nil, err
+	}
+	var damage damageSet
 	var scan []candidate
 	for i := range cands {
 		c := &cands[i]
+		if _, bad := known[c.id]; bad {
+			scan = append(scan, *c) // reading it reports it
+			continue
+		}
 		if levels, ok := wholeBlock(p.cond, c, latest); ok {
 			for l, n := range c.sum.levels {
 				if levels[l] {
@@ -114,7 +125,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 	}
 	for len(scan) > 0 {
 		n := min(len(scan), 4*maxWave)
-		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false, false)
+		_, by, err := db.scanBlocks(ctx, txn, p, scan[:n], latest, false, false, &damage)
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +140,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 	for _, r := range runs {
 		out = append(out, *r)
 	}
-	return out, nil
+	return out, damage.err()
 }
 
 // termCounts returns a function that fetches, for a term, the lines holding

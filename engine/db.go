@@ -62,12 +62,12 @@ type DB struct {
 	names sync.Map // uint64 → runName
 
 	ix          indexState
-	sealTrouble trouble // the seal loop's failures, logged once each
-	lastAppend atomic.Int64    // wall time of the last Append, Unix ns; see indexIdle
-	ctx        context.Context // cancelled by Close
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
-	closing    atomic.Bool
+	sealTrouble trouble         // the seal loop's failures, logged once each
+	lastAppend  atomic.Int64    // wall time of the last Append, Unix ns; see indexIdle
+	ctx         context.Context // cancelled by Close
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+	closing     atomic.Bool
 }
 
 // Open opens the database in dir, creating it if needed. A nil opts uses

@@ -153,7 +153,7 @@ func (db *DB) indexLoop() {
 		if !db.disk.room() {
 			err = db.disk.admit("index", 0) // wait for space; the message says why
 		} else if !db.ix.ready.Load() {
-			err = db.rebuildIndex(db.ctx)
+			err = db.rebuildIndex(db.ctx, false)
 		} else {
 			// Index until caught up, giving way as soon as appends resume.
 			for db.indexNow() {
@@ -342,6 +342,11 @@ func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, del
 		switch {
 		case errors.Is(errs[k], badger.ErrKeyNotFound):
 			dels = append(dels, ids[k].docID())
+		case errors.As(errs[k], new(*unreadableBlock)):
+			// Recorded, it stays a candidate of every query that uses
+			// the index (see candidates), which reports it.
+			db.recordDamage(ids[k], 0, damageCause(errs[k].(*unreadableBlock).err))
+			dels = append(dels, ids[k].docID())
 		case errs[k] != nil:
 			return nil, nil, errs[k]
 		default:
@@ -362,7 +367,7 @@ func (db *DB) blockDoc(txn *badger.Txn, id blockID) (index.Doc, error) {
 		b, err = db.codec.decodeBlock(id.first, v)
 		return err
 	}); err != nil {
-		return index.Doc{}, fmt.Errorf("cannot index block %d/%d: %w", id.run, id.first, err)
+		return index.Doc{}, &unreadableBlock{id, err}
 	}
 	name, err := db.runName(txn, id.run)
 	if err != nil {
@@ -370,6 +375,18 @@ func (db *DB) blockDoc(txn *badger.Txn, id blockID) (index.Doc, error) {
 	}
 	return blockDocOf(id, name.job, b), nil
 }
+
+// An unreadableBlock is a block the indexer could not read or decode.
+type unreadableBlock struct {
+	id  blockID
+	err error
+}
+
+func (e *unreadableBlock) Error() string {
+	return fmt.Sprintf("cannot index block %d/%d: %v", e.id.run, e.id.first, e.err)
+}
+
+func (e *unreadableBlock) Unwrap() error { return e.err }
 
 func blockDocOf(id blockID, job string, b *block) index.Doc {
 	ts := newTermSet()
@@ -416,10 +433,16 @@ func contains(ss []string, s string) bool {
 }
 
 // rebuildIndex replaces the index with one built from every sealed block of
-// a snapshot, then lets the change log carry it forward.
-func (db *DB) rebuildIndex(ctx context.Context) error {
+// a snapshot, then lets the change log carry it forward. Unless force, it
+// does nothing if the index is ready: the indexer may have waited for the
+// lock while Reindex rebuilt it (rebuilding again, it was interrupted by
+// Close and left a partial index).
+func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 	db.ix.mu.Lock()
 	defer db.ix.mu.Unlock()
+	if !force && db.ix.ready.Load() {
+		return nil
+	}
 	db.ix.ready.Store(false)
 	if old := db.ix.index.Swap(nil); old != nil {
 		if err := old.Close(); err != nil {
@@ -454,13 +477,20 @@ func (db *DB) rebuildIndex(ctx context.Context) error {
 		if err := it.Item().Value(func(v []byte) error {
 			s, err = decodeSummary(v)
 			return err
-		}); err != nil {
+		}); isDamage(err) {
+			continue // reads report it; an index can do without it
+		} else if err != nil {
 			return err
 		}
 		if !s.sealed {
 			continue
 		}
 		doc, err := db.blockDoc(txn, blockID{run, first})
+		var bad *unreadableBlock
+		if errors.As(err, &bad) {
+			db.recordDamage(bad.id, s.count, damageCause(bad.err))
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -501,7 +531,7 @@ func (db *DB) Reindex(ctx context.Context) error {
 	if db.opts.NoIndexer {
 		return errors.New("engine: reindex: the indexer is disabled (Options.NoIndexer)")
 	}
-	if err := db.rebuildIndex(ctx); err != nil {
+	if err := db.rebuildIndex(ctx, true); err != nil {
 		return fmt.Errorf("cannot rebuild index: %w", err)
 	}
 	return nil

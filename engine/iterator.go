@@ -47,8 +47,9 @@ type Iterator struct {
 	fill   bool // the blocks are few enough to fill the block cache (blockCache.fits)
 	latest func(string) int
 
-	cur Entry
-	err error
+	cur    Entry
+	err    error
+	damage damageSet // blocks that could not be read; reported once the rest is
 }
 
 // Next advances to the next entry and reports whether there is one.
@@ -66,6 +67,7 @@ func (it *Iterator) Next() bool {
 			return true
 		}
 		if it.next >= len(it.cands) {
+			it.err = it.damage.err()
 			return false
 		}
 		if err := it.ctx.Err(); err != nil {
@@ -102,7 +104,7 @@ func (it *Iterator) visitWave() error {
 	n := min(it.wave, len(it.cands)-it.next)
 	it.wave = min(2*it.wave, maxWave)
 	wave := it.cands[it.next : it.next+n]
-	hits, _, err := it.db.scanBlocks(it.ctx, it.txn, it.p, wave, it.latest, true, it.fill)
+	hits, _, err := it.db.scanBlocks(it.ctx, it.txn, it.p, wave, it.latest, true, it.fill, &it.damage)
 	if err != nil {
 		return err
 	}
@@ -118,14 +120,20 @@ func (it *Iterator) visitWave() error {
 // scanBlocks reads the blocks of cands and scans them in parallel. It
 // returns, per block, the number of matching lines of each level and, with
 // keep, the matching entries. Blocks in the block cache are used from it;
-// with fill, the sealed blocks read are added to it.
-func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, keep, fill bool) ([][]Entry, [][NumLevels]int, error) {
+// with fill, the sealed blocks read are added to it. A block that cannot
+// be read is added to damage, recorded (see damage.go) and skipped.
+func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []candidate, latest func(string) int, keep, fill bool, damage *damageSet) ([][]Entry, [][NumLevels]int, error) {
 	out := make([][]Entry, len(cands))
 	counts := make([][NumLevels]int, len(cands))
 	errs := make([]error, len(cands))
+	damaged := make([]error, len(cands))
 	work := func(k int) {
 		c := &cands[k]
 		b, cached, err := db.candidateBlock(txn, c, fill)
+		if isDamage(err) {
+			damaged[k] = err
+			return
+		}
 		if err != nil {
 			errs[k] = err
 			return
@@ -184,6 +192,14 @@ func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
+	}
+	for k, err := range damaged {
+		if err != nil {
+			c := &cands[k]
+			db.recordDamage(c.id, c.sum.count, damageCause(err))
+			damage.add(DamagedRange{Job: c.name.job, Attempt: c.name.attempt, First: c.id.first,
+				Last: c.id.first + int64(c.sum.count) - 1, Cause: damageCause(err)})
+		}
 	}
 	return out, counts, errors.Join(errs...)
 }

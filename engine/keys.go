@@ -16,6 +16,7 @@ import (
 //	'B' runID(8) firstLine(8)         → block                 see block.go
 //	'M' runID(8) firstLine(8)         → block summary         see summary.go
 //	'C' seq(8)                        → op(1) runID(8) firstLine(8)   change log for the indexer
+//	'D' runID(8) firstLine(8)         → lines(uvarint) cause  a block found damaged; see damage.go
 //
 // Worked example: job "build", attempt 1 is run 7; its lines 1025…2048 form
 // a sealed block, the 1025th line being the first:
@@ -38,6 +39,7 @@ const (
 	pfxBlock   = 'B'
 	pfxSummary = 'M'
 	pfxChange  = 'C'
+	pfxDamage  = 'D'
 )
 
 // Store metadata names under pfxMeta.

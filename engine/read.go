@@ -76,6 +76,10 @@ type Page struct {
 // ReadLines returns up to r.Count lines of one run with line numbers from
 // r.From on that pass r.Filter. It returns an error wrapping ErrRunNotFound
 // if the run does not exist, ErrBadCursor for a bad cursor.
+//
+// If some of the lines cannot be read (a damaged block), ReadLines returns
+// the page of the lines it could read, with its cursor past the damage,
+// together with a *DamageError naming the lines it left out.
 func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 	if r.Count < 0 || r.From < 0 {
 		return nil, fmt.Errorf("engine: read: negative count or start line")
@@ -131,12 +135,37 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 	}
 	it = txn.NewIterator(badger.IteratorOptions{Prefix: runKey(pfxSummary, id), PrefetchValues: true, PrefetchSize: 16})
 	defer it.Close()
+	// Damage: a block that cannot be read is reported by its line range
+	// and skipped, and so is a range no block covers; the lines before
+	// and after are returned.
+	var damage damageSet
+	lost := func(first, last int64, cause string) {
+		first, last = max(first, next), min(last, rec.lines)
+		if first <= last {
+			damage.add(DamagedRange{Job: rec.job, Attempt: rec.attempt, First: first, Last: last, Cause: cause})
+			next = last + 1
+		}
+	}
+	badSummary := "" // the cause, while the block before had a damaged summary
 	for it.Seek(start); it.Valid() && len(page.Entries) < r.Count; it.Next() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		_, first, _ := parseBlockKey(it.Item().Key())
+		if badSummary != "" {
+			lost(next, first-1, badSummary)
+			badSummary = ""
+		}
+		if first > next {
+			lost(next, first-1, "no block holds them")
+		}
 		s, err := itemSummary(it.Item())
+		if isDamage(err) {
+			// The line count is in the summary: the next block's first
+			// line bounds the damage.
+			next, badSummary = max(next, first), "summary "+damageCause(err)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +178,11 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 			continue
 		}
 		b, err := db.readBlock(txn, blockID{id, first}, &s)
+		if isDamage(err) {
+			db.recordDamage(blockID{id, first}, s.count, damageCause(err))
+			lost(first, last, damageCause(err))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -170,9 +204,15 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 			next = last + 1
 		}
 	}
+	if badSummary != "" {
+		lost(next, rec.lines, badSummary)
+	}
+	if len(page.Entries) < r.Count {
+		lost(next, rec.lines, "no block holds them")
+	}
 	page.IsEnd = next > rec.lines
 	page.Cursor = db.makeCursor(id, next)
-	return page, nil
+	return page, damage.err()
 }
 
 func itemSummary(item *badger.Item) (summary, error) {

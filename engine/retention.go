@@ -242,6 +242,13 @@ func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
 			rep.add(info)
 		}
 	}
+	if len(rep.Deleted) > 0 {
+		// The deleted blocks leave the index before GC returns, so that
+		// a process that exits next leaves no index lag behind.
+		if err := db.WaitIndexed(ctx); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 
@@ -266,8 +273,10 @@ func (db *DB) DeleteRun(ctx context.Context, job string, attempt int) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.deleteRun(ctx, job, attempt, nil)
-	return err
+	if _, err = db.deleteRun(ctx, job, attempt, nil); err != nil {
+		return err
+	}
+	return db.WaitIndexed(ctx)
 }
 
 // deleteRun deletes run job/attempt if still, checked under the write
@@ -297,6 +306,11 @@ func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*r
 		for it.Rewind(); it.Valid(); it.Next() {
 			_, first, _ := parseBlockKey(it.Item().Key())
 			s, err := itemSummary(it.Item())
+			if isDamage(err) {
+				// Deleting a damaged run must work: the block may be
+				// indexed, so its deletion is logged as a sealed one's.
+				s, err = summary{sealed: true}, nil
+			}
 			if err != nil {
 				return err
 			}
@@ -315,6 +329,7 @@ func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*r
 		ops := []op{
 			{key: blockKey(pfxBlock, id.run, id.first), del: true},
 			{key: blockKey(pfxSummary, id.run, id.first), del: true},
+			{key: damageKey(id), del: true},
 		}
 		if sums[i].sealed {
 			seq := db.mu.nextSeq

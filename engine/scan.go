@@ -46,6 +46,14 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 		}
 		want[id] = true
 	}
+	// Blocks found damaged are not in the index: read them, to report them.
+	known, err := knownDamage(txn)
+	if err != nil {
+		return nil, err
+	}
+	for id := range known {
+		want[id] = true
+	}
 	// Blocks sealed after the watermark.
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxChange}, PrefetchValues: true})
 	for it.Seek(changeKey(w + 1)); it.Valid(); it.Next() {
@@ -134,6 +142,11 @@ func (db *DB) candidate(txn *badger.Txn, p *plan, id blockID, item *badger.Item)
 		s, err = decodeSummary(v)
 		return err
 	})
+	if isDamage(err) {
+		name, _ := db.runName(txn, id.run)
+		return nil, fmt.Errorf("%w: the summary of the block from line %d of %s/%d cannot be read (%s); %s",
+			ErrDamaged, id.first, name.job, name.attempt, damageCause(err), damageHint)
+	}
 	if err != nil {
 		return nil, err
 	}

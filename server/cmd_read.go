@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -63,12 +64,17 @@ func cmdRead(c *conn, args [][]byte) error {
 	ctx, done := c.commandContext()
 	defer done()
 	page, err := readPage(ctx, c.srv.db, req, int(count), c.srv.opts.MaxReplyBytes)
-	if err != nil {
+	var damage *engine.DamageError
+	if err != nil && !errors.As(err, &damage) {
 		return err
 	}
 
 	w := c.w
-	w.Array(24)
+	if damage != nil {
+		w.Array(26)
+	} else {
+		w.Array(24)
+	}
 	w.String("lines")
 	w.Array(len(page.Entries))
 	var j jsonRows
@@ -97,6 +103,11 @@ func cmdRead(c *conn, args [][]byte) error {
 	w.Int(int64(len(page.Entries)))
 	w.String("cursor")
 	w.String(page.Cursor)
+	if damage != nil {
+		// The lines that could be read, and what could not.
+		w.String("damaged")
+		w.String(damage.Error())
+	}
 	return nil
 }
 
@@ -106,16 +117,23 @@ func cmdRead(c *conn, args [][]byte) error {
 // run's average line. The page returned describes the run as of the last
 // chunk, with the entries of all of them and the cursor after the last.
 // Cursors never skip or repeat a line, so the chunks join up exactly.
+// Damage met on the way is returned, with the page, as one *DamageError.
 func readPage(ctx context.Context, db *engine.DB, req engine.ReadRequest, count, maxBytes int) (*engine.Page, error) {
 	var (
-		out   *engine.Page
-		all   []engine.Entry
-		bytes int
-		chunk = min(count, 100)
+		out    *engine.Page
+		all    []engine.Entry
+		bytes  int
+		chunk  = min(count, 100)
+		damage []engine.DamagedRange
 	)
 	for {
 		req.Count = chunk
 		p, err := db.ReadLines(ctx, req)
+		var d *engine.DamageError
+		if errors.As(err, &d) {
+			damage = append(damage, d.Ranges...)
+			err = nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -139,6 +157,9 @@ func readPage(ctx context.Context, db *engine.DB, req engine.ReadRequest, count,
 		req = engine.ReadRequest{Cursor: p.Cursor, Filter: req.Filter}
 	}
 	out.Entries = all
+	if damage != nil {
+		return out, &engine.DamageError{Ranges: damage}
+	}
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -86,9 +87,11 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 		return usagef("%v", err)
 	}
 	page, err := readPage(ctx, g, req)
-	if err != nil {
+	damaged := errors.Is(err, engine.ErrDamaged) && page != nil
+	if err != nil && !damaged {
 		return err
 	}
+	// Lines that could be read are printed; the damage is the error.
 	row := query.Row{Kind: query.EntryRow}
 	for i := range page.Entries {
 		row.Entry = &page.Entries[i]
@@ -102,7 +105,7 @@ func runRead(m *Main, ctx context.Context, g *globals, args []string) error {
 	if !page.IsEnd {
 		fmt.Fprintf(m.Stderr, "next-cursor: %s\n", page.Cursor)
 	}
-	return nil
+	return err
 }
 
 // runArgs takes a run named by position, "JOB [ATTEMPT]", as read, tail and
