@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -37,7 +36,10 @@ func Open(dir string) (*Index, error) {
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
-		bi, err = bleve.OpenUsing(dir, runtimeConfig())
+		if err := Check(dir); err != nil {
+			return nil, err
+		}
+		bi, err = openBleve(dir)
 		if err != nil {
 			return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
 		}
@@ -59,6 +61,17 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
 	}
 	return &Index{dir: dir, bi: bi}, nil
+}
+
+// openBleve opens the Bleve index in dir, turning a panic on a malformed
+// file that Check let through into an error.
+func openBleve(dir string) (bi bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bi, err = nil, fmt.Errorf("%w: %v", ErrDamaged, r)
+		}
+	}()
+	return bleve.OpenUsing(dir, runtimeConfig())
 }
 
 // maxSegmentDocs bounds the documents (blocks) in one Bleve segment. Bleve
@@ -121,9 +134,7 @@ func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) error {
 		b.Delete(id)
 	}
 	if watermark != 0 {
-		var w [8]byte
-		binary.BigEndian.PutUint64(w[:], watermark)
-		b.SetInternal(keyWatermark, w[:])
+		b.SetInternal(keyWatermark, sealed(watermark))
 	}
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("cannot write index batch: %w", err)
@@ -142,10 +153,10 @@ func (ix *Index) Watermark() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("cannot read index watermark: %w", err)
 	}
-	if len(v) != 8 {
+	if len(v) == 0 {
 		return 0, nil
 	}
-	return binary.BigEndian.Uint64(v), nil
+	return unseal(v)
 }
 
 // DocCount returns the number of documents in the index.
@@ -239,10 +250,10 @@ func (ix *Index) Generation() (uint64, error) {
 		return 0, ErrClosed
 	}
 	v, err := ix.bi.GetInternal(keyGeneration)
-	if err != nil || len(v) != 8 {
+	if err != nil || len(v) == 0 {
 		return 0, err
 	}
-	return binary.BigEndian.Uint64(v), nil
+	return unseal(v)
 }
 
 // SetGeneration records which generation of the source data the index
@@ -253,9 +264,7 @@ func (ix *Index) SetGeneration(gen uint64) error {
 	if ix.closed {
 		return ErrClosed
 	}
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], gen)
-	return ix.bi.SetInternal(keyGeneration, v[:])
+	return ix.bi.SetInternal(keyGeneration, sealed(gen))
 }
 
 // Compact merges the index's segments into one, which makes it smaller and
