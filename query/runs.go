@@ -559,28 +559,6 @@ func parseRunDuration(v string) (int64, error) {
 	return int64(d), nil
 }
 
-// ParseSize reads a size in bytes: "131072", "128KiB", "1.5MB", "2GiB".
-func ParseSize(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
-	for _, u := range units {
-		if num, ok := strings.CutSuffix(v, u.suffix); ok {
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || f < 0 {
-				break
-			}
-			return int64(f * u.mult), nil
-		}
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("want bytes or a size such as 128KiB or 1.5GB, not %q", v)
-	}
-	return n, nil
-}
-
 // sliceStage yields prepared rows.
 type sliceStage struct {
 	rows []Row
