@@ -74,8 +74,14 @@
 // right after a word ending in '/' as it was, since a space there would
 // start a regex.
 //
-// "| sort" and "| count" hold all rows in memory; "| context" holds the hit
-// line numbers of one group. Ties in "sort by" are broken by the engine's
+// "| sort" holds all its rows in memory, "| count by" its groups, and
+// "| context" the hit line numbers of one group. Each accounts what it holds
+// against Limits.MaxMemory (by default 256 MiB, or an eighth of the
+// machine's memory when that is less) and, if set, a MemoryPool shared by
+// the queries running at once; a query that needs more stops with a
+// *MemoryError naming the pipe and the limit. Limits.Timeout and the
+// context's deadline stop a query, also while it sorts, with a
+// *TimeoutError. Ties in "sort by" are broken by the engine's
 // order (time, job, attempt, line) in the direction of the first key.
 // "count by" returns groups by count, highest first, then by key. "context"
 // must be the last pipe.

@@ -1,8 +1,10 @@
 package query
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -73,3 +75,45 @@ func (e *ParseError) line() string {
 	}
 	return line
 }
+
+// MemoryError is returned by Rows.Err when the pipes of a query need more
+// memory than Limits.MaxMemory allows ("count by" groups, "sort" buffers,
+// the hits of one "context" group), or than is left of Limits.Pool, which
+// the queries running at once share. Use errors.As to get at its fields.
+type MemoryError struct {
+	// Limit is the limit reached, in bytes.
+	Limit int64
+	// Shared reports that Limit is the pool's, not the query's own.
+	Shared bool
+	// Pipe is the pipe that needed the memory, as written: "count by msg".
+	Pipe string
+	// Held says what the pipe held when it ran out: "1.2M groups".
+	Held string
+}
+
+// Error says which limit was reached by which pipe, and what to do:
+//
+//	query needs more than 256 MiB for "count by msg" (1.2M groups so far); narrow the filter or the time range, or raise --query-memory
+func (e *MemoryError) Error() string {
+	if e.Shared {
+		return fmt.Sprintf("the queries running at once need more than %s, this one for %q (%s so far); retry when fewer run, narrow the filter or the time range, or raise --query-memory-total",
+			formatSize(e.Limit), e.Pipe, e.Held)
+	}
+	return fmt.Sprintf("query needs more than %s for %q (%s so far); narrow the filter or the time range, or raise --query-memory",
+		formatSize(e.Limit), e.Pipe, e.Held)
+}
+
+// TimeoutError is returned, by Run or Rows.Err, when a query runs past its
+// time: Limits.Timeout, or the deadline of the context it runs under.
+// errors.Is(err, context.DeadlineExceeded) holds for it.
+type TimeoutError struct {
+	// After is the time the query had.
+	After time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("query timed out after %s; narrow the filter or the time range, or raise --query-timeout", e.After.Round(time.Millisecond))
+}
+
+// Unwrap returns context.DeadlineExceeded.
+func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,6 +92,27 @@ type Rows struct {
 	done    bool
 	columns []string
 	loc     *time.Location
+
+	mem      *memBudget         // what the stages hold
+	stop     context.CancelFunc // ends ctx: the timer of Limits.Timeout
+	deadline bool               // ctx has a deadline …
+	after    time.Duration      // … after this long
+}
+
+// newRows returns the Rows of a run under l that starts now, without its
+// stages yet, and the context the run works under: ctx, ended after
+// l.Timeout if that is set.
+func newRows(ctx context.Context, l Limits, columns []string, loc *time.Location) (*Rows, context.Context) {
+	r := &Rows{columns: columns, loc: loc, mem: newMemBudget(l), stop: func() {}}
+	if dl, ok := ctx.Deadline(); ok {
+		r.deadline, r.after = true, max(time.Until(dl), 0)
+	}
+	if l.Timeout > 0 && (!r.deadline || l.Timeout < r.after) {
+		ctx, r.stop = context.WithTimeout(ctx, l.Timeout)
+		r.deadline, r.after = true, l.Timeout
+	}
+	r.ctx = ctx
+	return r, ctx
 }
 
 // Next advances to the next row and reports whether there is one.
@@ -112,13 +134,37 @@ func (r *Rows) Next() bool {
 
 func (r *Rows) fail(err error) {
 	if r.err == nil {
-		r.err = err
+		r.err = r.timedOut(err)
 	}
 	r.done = true
 	r.row = nil
 	if cerr := r.st.close(); r.err == nil {
 		r.err = cerr
 	}
+	r.end()
+}
+
+// end gives back the run's memory and stops its timer.
+func (r *Rows) end() {
+	r.mem.release()
+	r.stop()
+}
+
+// abort ends a run that failed to start with err, and returns err as Run
+// reports it.
+func (r *Rows) abort(err error) error {
+	r.end()
+	return r.timedOut(err)
+}
+
+// timedOut returns err as a *TimeoutError if it comes from the run's
+// deadline passing.
+func (r *Rows) timedOut(err error) error {
+	var te *TimeoutError
+	if r.deadline && errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &te) {
+		return &TimeoutError{After: r.after}
+	}
+	return err
 }
 
 // Row returns the current row; see Row for how long it stays valid.
@@ -135,6 +181,7 @@ func (r *Rows) Close() error {
 		if err := r.st.close(); r.err == nil {
 			r.err = err
 		}
+		r.end()
 	}
 	return r.err
 }
@@ -159,25 +206,28 @@ func Run(ctx context.Context, src Source, q *Query, opts Options) (*Rows, error)
 // starts at once, so errors such as a closed DB come back here; rows are
 // then produced as Rows.Next asks for them. Pipes that need all rows first
 // (sort, count) read them on the first Next. ctx bounds the whole run,
-// including later calls to Next.
+// including later calls to Next, as do the plan's Limits.
 func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
-	if st, ok, err := p.runCounted(ctx, src); ok || err != nil {
+	r, ctx := newRows(ctx, p.Limits, p.Columns, p.Location)
+	if st, ok, err := p.runCounted(ctx, src, r.mem); ok || err != nil {
 		if err != nil {
-			return nil, fmt.Errorf("cannot run query: %w", err)
+			return nil, r.abort(fmt.Errorf("cannot run query: %w", err))
 		}
-		return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
+		r.st = st
+		return r, nil
 	}
 	qo := p.QueryOptions
 	it, err := src.Query(ctx, p.Filter, &qo)
 	if err != nil {
-		return nil, fmt.Errorf("cannot run query: %w", err)
+		return nil, r.abort(fmt.Errorf("cannot run query: %w", err))
 	}
-	st, err := p.stages(newSourceStage(it), src)
+	st, err := p.stages(newSourceStage(it), src, r.mem)
 	if err != nil {
 		it.Close()
-		return nil, err
+		return nil, r.abort(err)
 	}
-	return &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}, nil
+	r.st = st
+	return r, nil
 }
 
 // A Counter counts the entries matching a filter, in total or by run and
@@ -191,7 +241,7 @@ type Counter interface {
 
 // runCounted runs the plan with src's Counter if it can: when the first
 // pipe is a count it can do and nothing was pushed down before it.
-func (p *Plan) runCounted(ctx context.Context, src Source) (stage, bool, error) {
+func (p *Plan) runCounted(ctx context.Context, src Source, mem *memBudget) (stage, bool, error) {
 	c, ok := src.(Counter)
 	if !ok || len(p.Pipes) == 0 || p.QueryOptions.Limit > 0 {
 		return nil, false, nil
@@ -213,36 +263,39 @@ func (p *Plan) runCounted(ctx context.Context, src Source) (stage, bool, error) 
 			return nil, true, err
 		}
 	}
-	cs := newCountedStage(cp.By, p.Location, runs)
-	st, err := p.stagesFrom(cs, src, 1, cs.columns)
+	cs, err := newCountedStage(ctx, cp, p.Location, mem, runs)
+	if err != nil {
+		return nil, true, err
+	}
+	st, err := p.stagesFrom(cs, src, 1, cs.columns, mem)
 	return st, true, err
 }
 
-// stages chains the plan's pipes onto in.
-func (p *Plan) stages(in stage, src Source) (stage, error) {
-	return p.stagesFrom(in, src, 0, nil)
+// stages chains the plan's pipes onto in, accounting their memory in mem.
+func (p *Plan) stages(in stage, src Source, mem *memBudget) (stage, error) {
+	return p.stagesFrom(in, src, 0, nil, mem)
 }
 
 // stagesFrom chains the plan's pipes from the first-th onto in, whose rows
 // are records of cols (nil: entries).
-func (p *Plan) stagesFrom(in stage, src Source, first int, cols []string) (stage, error) {
+func (p *Plan) stagesFrom(in stage, src Source, first int, cols []string, mem *memBudget) (stage, error) {
 	st := in
 	for i := first; i < len(p.Pipes); i++ {
 		switch pipe := p.Pipes[i].(type) {
 		case *SortPipe:
-			st = newSortStage(st, pipe.Keys, cols)
+			st = newSortStage(st, pipe, cols, mem)
 		case *OffsetPipe:
 			st = newLimitStage(st, pipe.N, -1)
 		case *LimitPipe:
 			st = newLimitStage(st, 0, pipe.N)
 		case *CountPipe:
-			c := newCountStage(st, pipe.By, cols, p.Location)
+			c := newCountStage(st, pipe, cols, p.Location, mem)
 			st, cols = c, c.columns
 		case *FieldsPipe:
 			f := newFieldsStage(st, pipe.Fields, cols, p.Location)
 			st, cols = f, f.columns
 		case *ContextPipe:
-			st = newContextStage(st, src, pipe.N)
+			st = newContextStage(st, src, pipe, mem)
 		default:
 			return nil, fmt.Errorf("query: BUG: unknown pipe %T", pipe)
 		}

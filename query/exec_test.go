@@ -174,11 +174,12 @@ func runPipes(t *testing.T, ctx context.Context, src string, entries []engine.En
 func runStages(t *testing.T, ctx context.Context, src string, p *Plan, in entryIterator, source Source) ([]string, error) {
 	t.Helper()
 	it := &closeCheck{entryIterator: in}
-	st, err := p.stages(newSourceStage(it), source)
+	rows, _ := newRows(ctx, p.Limits, p.Columns, p.Location)
+	st, err := p.stages(newSourceStage(it), source, rows.mem)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := &Rows{ctx: ctx, st: st, columns: p.Columns, loc: p.Location}
+	rows.st = st
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
@@ -451,8 +452,8 @@ func TestStages_Cancel(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		p, _ := NewPlan(MustParse(q), Options{})
 		it := &cancelIter{sliceIter: sliceIter{entries: entries}, cancel: cancel, after: 500}
-		st, _ := p.stages(newSourceStage(it), db)
-		rows := &Rows{ctx: ctx, st: st}
+		rows, _ := newRows(ctx, p.Limits, p.Columns, p.Location)
+		rows.st, _ = p.stages(newSourceStage(it), db, rows.mem)
 		n := 0
 		for rows.Next() {
 			n++
@@ -487,7 +488,8 @@ func (it *cancelIter) Next() bool {
 // Ensure that Close stops the rows and is idempotent.
 func TestRows_Close(t *testing.T) {
 	it := &sliceIter{entries: mkRun("a", 0, 10, 1)}
-	rows := &Rows{ctx: context.Background(), st: newSourceStage(it)}
+	rows, _ := newRows(context.Background(), Limits{}, nil, time.UTC)
+	rows.st = newSourceStage(it)
 	if !rows.Next() {
 		t.Fatal("no first row")
 	}

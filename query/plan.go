@@ -18,6 +18,11 @@ type Options struct {
 	// Location is the zone of wall-clock times and calendar ranges unless
 	// the query sets tz=. Default: time.Local.
 	Location *time.Location
+
+	// Limits bound how long the query may run and how much memory its
+	// pipes may hold. Default: no timeout but the context's, and
+	// DefaultMaxMemory().
+	Limits Limits
 }
 
 // A Plan is a query made ready to run: an engine filter, the engine options
@@ -50,12 +55,15 @@ type Plan struct {
 	// Columns are the record columns the plan yields, or nil if it yields
 	// log entries.
 	Columns []string
+
+	// Limits bound each run of the plan (Options.Limits).
+	Limits Limits
 }
 
 // NewPlan lowers q into an engine filter and a pipeline. It fails only for
 // queries Parse would have rejected, such as hand-built ones with bad values.
 func NewPlan(q *Query, opts Options) (*Plan, error) {
-	p := &Plan{Now: opts.Now, Location: opts.Location}
+	p := &Plan{Now: opts.Now, Location: opts.Location, Limits: opts.Limits}
 	if p.Now.IsZero() {
 		p.Now = time.Now()
 	}

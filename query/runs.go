@@ -57,8 +57,17 @@ type RunSource interface {
 }
 
 // RunRuns runs q over the runs of src and returns one record per run (or
-// whatever its pipes make of them).
+// whatever its pipes make of them), within opts.Limits.
 func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows, error) {
+	r, ctx := newRows(ctx, opts.Limits, nil, opts.Location)
+	if err := runRuns(ctx, src, q, opts, r); err != nil {
+		return nil, r.abort(err)
+	}
+	return r, nil
+}
+
+// runRuns is RunRuns: it gives r its stages, columns and zone.
+func runRuns(ctx context.Context, src RunSource, q *Query, opts Options, r *Rows) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -67,12 +76,12 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 	}
 	text := q.source()
 	if err := validate(text, q); err != nil {
-		return nil, err
+		return err
 	}
 	if tz := findTZ(q.Filter); tz != nil {
 		loc, err := ParseZone(tz.Value)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		opts.Location = loc
 	}
@@ -81,7 +90,7 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 	if q.Filter != nil {
 		var err error
 		if keep, err = runPredicate(l, text, q.Filter); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	// A filter on one job, the console's "its attempts", reads only that
@@ -95,7 +104,7 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 		runs, err = src.Runs(ctx)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot list runs: %w", err)
+		return fmt.Errorf("cannot list runs: %w", err)
 	}
 	// Only attempt=latest and attempt=-N need each job's latest attempt.
 	var latest map[string]int
@@ -109,14 +118,14 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 	if q.Having != nil {
 		f, err := l.filter(q.Having.X)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if oneJob {
 			f = engine.And(f, engine.Job(job))
 		}
 		counts, err := src.CountByRun(ctx, f)
 		if err != nil {
-			return nil, fmt.Errorf("cannot run HAVING: %w", err)
+			return fmt.Errorf("cannot run HAVING: %w", err)
 		}
 		hits = map[runKey]int64{}
 		for _, c := range counts {
@@ -163,9 +172,9 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 		rows[i] = Row{Kind: RecordRow, Columns: cols, Values: runValues(kept[i], cols, need, hits, opts.Location)}
 	}
 	p := &Plan{Pipes: q.Pipes, Location: opts.Location, Now: opts.Now, Columns: cols}
-	st, err := p.stagesFrom(&sliceStage{rows: rows, pos: -1}, src, 0, cols)
+	st, err := p.stagesFrom(&sliceStage{rows: rows, pos: -1}, src, 0, cols, r.mem)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out := cols
 	for _, pipe := range q.Pipes {
@@ -182,10 +191,12 @@ func RunRuns(ctx context.Context, src RunSource, q *Query, opts Options) (*Rows,
 				out = append(out, f.Name)
 			}
 		case *ContextPipe:
-			return nil, &ParseError{Pos: pipe.Pos, Msg: "context applies to lines, not runs", Query: text}
+			st.close()
+			return &ParseError{Pos: pipe.Pos, Msg: "context applies to lines, not runs", Query: text}
 		}
 	}
-	return &Rows{ctx: ctx, st: st, columns: out, loc: opts.Location}, nil
+	r.st, r.columns, r.loc = st, out, opts.Location
+	return nil
 }
 
 // A jobRunSource can list one job's runs without reading the others'.

@@ -27,3 +27,20 @@ func ParseSize(v string) (int64, error) {
 	}
 	return n, nil
 }
+
+// formatSize writes n bytes as ParseSize reads them back, in the largest
+// binary unit that keeps one decimal: "256MiB", "1.5GiB", "900KiB", "12B".
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.mult {
+			if n%u.mult == 0 {
+				return strconv.FormatInt(n/u.mult, 10) + u.suffix
+			}
+			return strconv.FormatFloat(float64(n)/float64(u.mult), 'f', 1, 64) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}

@@ -22,11 +22,16 @@ const contextPage = 1000
 // may show up in two groups.
 //
 // The stage reads a group's hits before its lines: memory grows with the
-// number of hits in one group (8 bytes each) and one page of lines.
+// number of hits in one group (hitBytes each) and one page of lines. It
+// accounts both against the query's memory budget and fails with a
+// *MemoryError when they do not fit.
 type contextStage struct {
-	in  stage
-	src Source
-	n   int64
+	in   stage
+	src  Source
+	pipe *ContextPipe
+	n    int64
+	mem  *memBudget
+	held struct{ hits, page int64 } // bytes accounted
 
 	// The group being collected or emitted.
 	job      string
@@ -47,8 +52,50 @@ type contextStage struct {
 	e    error
 }
 
-func newContextStage(in stage, src Source, n int) *contextStage {
-	return &contextStage{in: in, src: src, n: int64(n), hits: map[int64]bool{}}
+func newContextStage(in stage, src Source, pipe *ContextPipe, mem *memBudget) *contextStage {
+	return &contextStage{in: in, src: src, pipe: pipe, n: int64(pipe.N), mem: mem, hits: map[int64]bool{}}
+}
+
+// hitBytes is the heap one hit takes in the map of a group's hits: a
+// 16-byte slot and its control byte, at the map's load factor between two
+// doublings.
+const hitBytes = 40
+
+// addHit adds line to the hits of the group.
+func (s *contextStage) addHit(line int64) error {
+	if s.hits[line] {
+		return nil
+	}
+	if !s.mem.grow(hitBytes) {
+		return s.mem.err(s.pipe, held(len(s.hits), "hits in one group"))
+	}
+	s.held.hits += hitBytes
+	s.hits[line] = true
+	return nil
+}
+
+// clearHits empties the hits of the group.
+func (s *contextStage) clearHits() {
+	clear(s.hits)
+	s.mem.shrink(s.held.hits)
+	s.held.hits = 0
+}
+
+// setPage makes es the page of lines being emitted, accounting its size in
+// place of the previous page's. It reports whether es fits.
+func (s *contextStage) setPage(es []engine.Entry) bool {
+	s.mem.shrink(s.held.page)
+	s.page, s.held.page = nil, 0
+	size := int64(len(es)) * sizeofEntry
+	for i := range es {
+		size += int64(len(es[i].Message))
+	}
+	if !s.mem.grow(size) {
+		s.e = s.mem.err(s.pipe, held(len(es), "lines in a page"))
+		return false
+	}
+	s.page, s.held.page = es, size
+	return true
 }
 
 // window returns the lines of a hit's window.
@@ -57,12 +104,12 @@ func (s *contextStage) window(line int64) (lo, hi int64) {
 }
 
 // start begins a group with hit e.
-func (s *contextStage) start(e *engine.Entry) {
+func (s *contextStage) start(e *engine.Entry) error {
 	s.job, s.attempt = strings.Clone(e.Job), e.Attempt
 	s.lo, s.hi = s.window(e.Line)
-	clear(s.hits)
-	s.hits[e.Line] = true
+	s.clearHits()
 	s.have = true
+	return s.addHit(e.Line)
 }
 
 // joins reports whether hit e belongs to the current group.
@@ -75,7 +122,9 @@ func (s *contextStage) joins(e *engine.Entry) bool {
 // whether there is a group to emit.
 func (s *contextStage) collect(ctx context.Context) bool {
 	if s.pending != nil {
-		s.start(s.pending)
+		if s.e = s.start(s.pending); s.e != nil {
+			return false
+		}
 		s.pending = nil
 	}
 	for n := 1; !s.inDone; n++ {
@@ -100,15 +149,18 @@ func (s *contextStage) collect(ctx context.Context) bool {
 		e := r.Entry
 		switch {
 		case !s.have:
-			s.start(e)
+			s.e = s.start(e)
 		case s.joins(e):
 			lo, hi := s.window(e.Line)
 			s.lo, s.hi = min(s.lo, lo), max(s.hi, hi)
-			s.hits[e.Line] = true
+			s.e = s.addHit(e.Line)
 		default:
 			c := cloneEntry(e)
 			s.pending = &c
 			return true
+		}
+		if s.e != nil {
+			return false
 		}
 	}
 	return s.have
@@ -130,13 +182,14 @@ func (s *contextStage) readPage(ctx context.Context) bool {
 		s.e = fmt.Errorf("cannot read context of %s/%d: %w", s.job, s.attempt, err)
 		return false
 	}
-	s.page, s.pos = p.Entries, -1
-	for len(s.page) > 0 && s.page[len(s.page)-1].Line > s.hi {
-		s.page = s.page[:len(s.page)-1]
+	es := p.Entries
+	for len(es) > 0 && es[len(es)-1].Line > s.hi {
+		es = es[:len(es)-1]
 	}
-	if len(s.page) == 0 {
+	if len(es) == 0 || !s.setPage(es) {
 		return false
 	}
+	s.pos = -1
 	s.readFrom = s.page[len(s.page)-1].Line + 1
 	if p.IsEnd {
 		s.readFrom = s.hi + 1
@@ -162,7 +215,7 @@ func (s *contextStage) next(ctx context.Context) bool {
 				return false
 			}
 			s.emitting, s.have = false, false
-			s.page = nil
+			s.setPage(nil)
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -176,11 +229,16 @@ func (s *contextStage) next(ctx context.Context) bool {
 		s.sepDue = s.emitted
 		s.emitted = true
 		s.readFrom = s.lo
-		s.page, s.pos = nil, -1
+		s.setPage(nil)
+		s.pos = -1
 	}
 	return false
 }
 
-func (s *contextStage) row() *Row    { return &s.cur }
-func (s *contextStage) err() error   { return s.e }
-func (s *contextStage) close() error { s.page = nil; return s.in.close() }
+func (s *contextStage) row() *Row  { return &s.cur }
+func (s *contextStage) err() error { return s.e }
+func (s *contextStage) close() error {
+	s.setPage(nil)
+	s.clearHits()
+	return s.in.close()
+}

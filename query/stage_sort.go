@@ -2,7 +2,8 @@ package query
 
 import (
 	"context"
-	"slices"
+	"time"
+	"unsafe"
 
 	"github.com/logdb/logdb/engine"
 )
@@ -15,18 +16,55 @@ import (
 // is exactly the engine's descending order and "sort by level desc" puts
 // the newest of the most severe lines first. Records are ordered by the
 // keys, ties keeping their input order.
+//
+// It accounts each row it keeps against the query's memory budget
+// (rowBytes) and fails with a *MemoryError once they do not fit.
 type sortStage struct {
 	in     stage
-	keys   []SortKey
+	pipe   *SortPipe
 	cols   []string // nil: entries
+	mem    *memBudget
+	held   int64 // bytes accounted for rows
 	rows   []Row
 	pos    int
 	loaded bool
 	e      error
 }
 
-func newSortStage(in stage, keys []SortKey, cols []string) *sortStage {
-	return &sortStage{in: in, keys: keys, cols: cols, pos: -1}
+func newSortStage(in stage, pipe *SortPipe, cols []string, mem *memBudget) *sortStage {
+	return &sortStage{in: in, pipe: pipe, cols: cols, mem: mem, pos: -1}
+}
+
+// sizeofRow and sizeofEntry are the sizes of a Row and an engine.Entry.
+const (
+	sizeofRow   = int64(unsafe.Sizeof(Row{}))
+	sizeofEntry = int64(unsafe.Sizeof(engine.Entry{}))
+)
+
+// rowBytes estimates the heap that a copy of r (cloneRow) takes in the
+// sort stage's slice of rows: two Rows, as the slice grows by doubling and
+// holds the old array while it copies to the new, then what r points to.
+// TestSortStage_MemoryEstimate measures it with runtime.MemStats.
+func rowBytes(r *Row) int64 {
+	n := 2 * sizeofRow
+	if e := r.Entry; e != nil {
+		n += sizeofEntry + int64(len(e.Job)+len(e.Message))
+		for _, l := range e.Labels {
+			n += 32 + int64(len(l.Name)+len(l.Value))
+		}
+	}
+	for _, v := range r.Values {
+		n += 16
+		switch v := v.(type) {
+		case string:
+			n += 16 + int64(len(v))
+		case int64, float64:
+			n += 8
+		case time.Time:
+			n += 24
+		}
+	}
+	return n
 }
 
 func (s *sortStage) load(ctx context.Context) error {
@@ -36,30 +74,38 @@ func (s *sortStage) load(ctx context.Context) error {
 				return err
 			}
 		}
-		s.rows = append(s.rows, cloneRow(s.in.row()))
+		r := s.in.row()
+		size := rowBytes(r)
+		if !s.mem.grow(size) {
+			what := "lines"
+			if s.cols != nil {
+				what = "rows"
+			}
+			return s.mem.err(s.pipe, held(len(s.rows), what))
+		}
+		s.held += size
+		s.rows = append(s.rows, cloneRow(r))
 	}
 	if err := s.in.err(); err != nil {
 		return err
 	}
 	if s.cols == nil {
-		s.sortEntries()
-	} else {
-		s.sortRecords()
+		return s.sortEntries(ctx)
 	}
-	return nil
+	return s.sortRecords(ctx)
 }
 
-func (s *sortStage) sortEntries() {
+func (s *sortStage) sortEntries(ctx context.Context) error {
 	type key struct {
 		cmp  func(a, b *engine.Entry) int
 		desc bool
 	}
-	keys := make([]key, len(s.keys))
-	for i, k := range s.keys {
+	keys := make([]key, len(s.pipe.Keys))
+	for i, k := range s.pipe.Keys {
 		keys[i] = key{entryCompare(k.Field), k.Desc}
 	}
 	tieDesc := len(keys) > 0 && keys[0].desc
-	slices.SortFunc(s.rows, func(a, b Row) int {
+	return sortFunc(ctx, s.rows, false, func(a, b Row) int {
 		for _, k := range keys {
 			c := k.cmp(a.Entry, b.Entry)
 			if k.desc {
@@ -77,13 +123,13 @@ func (s *sortStage) sortEntries() {
 	})
 }
 
-func (s *sortStage) sortRecords() {
-	idx := make([]int, len(s.keys))
-	for i, k := range s.keys {
+func (s *sortStage) sortRecords(ctx context.Context) error {
+	idx := make([]int, len(s.pipe.Keys))
+	for i, k := range s.pipe.Keys {
 		idx[i] = columnIndex(s.cols, k.Field)
 	}
-	slices.SortStableFunc(s.rows, func(a, b Row) int {
-		for i, k := range s.keys {
+	return sortFunc(ctx, s.rows, true, func(a, b Row) int {
+		for i, k := range s.pipe.Keys {
 			if idx[i] < 0 {
 				continue
 			}
@@ -106,14 +152,12 @@ func (s *sortStage) next(ctx context.Context) bool {
 	if !s.loaded {
 		s.loaded = true
 		if err := s.load(ctx); err != nil {
-			s.e = err
-			s.rows = nil
+			s.e = err // close drops the rows
 			return false
 		}
 	}
 	if s.pos+1 >= len(s.rows) {
-		s.rows = nil
-		s.pos = 0
+		s.drop()
 		return false
 	}
 	s.pos++
@@ -124,7 +168,15 @@ func (s *sortStage) row() *Row { return &s.rows[s.pos] }
 
 func (s *sortStage) err() error { return s.e }
 
-func (s *sortStage) close() error {
+// drop lets go of the rows and gives back their memory.
+func (s *sortStage) drop() {
 	s.rows = nil
+	s.pos = 0
+	s.mem.shrink(s.held)
+	s.held = 0
+}
+
+func (s *sortStage) close() error {
+	s.drop()
 	return s.in.close()
 }
