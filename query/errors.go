@@ -105,7 +105,9 @@ func (e *MemoryError) Error() string {
 
 // TimeoutError is returned, by Run or Rows.Err, when a query runs past its
 // time: Limits.Timeout, or the deadline of the context it runs under.
-// errors.Is(err, context.DeadlineExceeded) holds for it.
+// errors.Is(err, context.DeadlineExceeded) holds for it. A caller that
+// sets the deadline can make the context's cause a TimeoutError
+// (context.WithTimeoutCause) to have it reported as it is.
 type TimeoutError struct {
 	// After is the time the query had.
 	After time.Duration

@@ -108,7 +108,7 @@ func newRows(ctx context.Context, l Limits, columns []string, loc *time.Location
 		r.deadline, r.after = true, max(time.Until(dl), 0)
 	}
 	if l.Timeout > 0 && (!r.deadline || l.Timeout < r.after) {
-		ctx, r.stop = context.WithTimeout(ctx, l.Timeout)
+		ctx, r.stop = context.WithTimeoutCause(ctx, l.Timeout, &TimeoutError{After: l.Timeout})
 		r.deadline, r.after = true, l.Timeout
 	}
 	r.ctx = ctx
@@ -158,13 +158,18 @@ func (r *Rows) abort(err error) error {
 }
 
 // timedOut returns err as a *TimeoutError if it comes from the run's
-// deadline passing.
+// deadline passing: the cause of the context's end if that is one (as
+// Limits.Timeout makes, and callers may), else one with the time there was
+// until the deadline when the run started.
 func (r *Rows) timedOut(err error) error {
 	var te *TimeoutError
-	if r.deadline && errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &te) {
-		return &TimeoutError{After: r.after}
+	if !r.deadline || !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
+		return err
 	}
-	return err
+	if errors.As(context.Cause(r.ctx), &te) {
+		return te
+	}
+	return &TimeoutError{After: r.after}
 }
 
 // Row returns the current row; see Row for how long it stays valid.
