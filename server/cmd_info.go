@@ -201,6 +201,8 @@ func cmdInfo(c *conn, args [][]byte) error {
 		kv("read_timeout_ms", s.opts.ReadTimeout.Milliseconds())
 		kv("idle_timeout_ms", s.opts.IdleTimeout.Milliseconds())
 		kv("query_timeout_ms", s.opts.QueryTimeout.Milliseconds())
+		kv("query_memory", s.opts.QueryMemory)
+		kv("query_memory_total", s.opts.QueryMemoryTotal)
 		kv("max_request_bytes", s.opts.MaxRequestBytes)
 		kv("max_line_bytes", s.opts.MaxLineBytes)
 	}
@@ -226,6 +228,9 @@ func cmdInfo(c *conn, args [][]byte) error {
 		kv("total_commands_processed", s.stats.commands.Load())
 		kv("rate_limited_commands", s.stats.rateLimited.Load())
 		kv("appended_lines", s.stats.appended.Load())
+		if s.queries != nil {
+			kv("query_memory_in_use", s.queries.InUse())
+		}
 	}
 	c.w.String(b.String())
 	return nil

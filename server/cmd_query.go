@@ -64,7 +64,9 @@ func cmdQuery(c *conn, args [][]byte) error {
 	if err != nil {
 		return err
 	}
-	qopts := query.Options{Now: time.Unix(0, cur.now), Location: time.Local}
+	// The deadline is commandContext's, QueryTimeout.
+	qopts := query.Options{Now: time.Unix(0, cur.now), Location: time.Local,
+		Limits: query.Limits{MaxMemory: c.srv.opts.QueryMemory, Pool: c.srv.queries}}
 	if cur.tz != "" {
 		if qopts.Location, err = query.ParseZone(cur.tz); err != nil {
 			return errorf("%v", err)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/logdb/logdb/query"
 )
 
 // A conn is one client connection. Its goroutine (serve) reads requests
@@ -300,7 +302,8 @@ func (c *conn) commandContext() (ctx context.Context, done func()) {
 	ctx, cancel := context.WithCancel(c.ctx)
 	if d := timeout(c.srv.opts.QueryTimeout); d > 0 {
 		var cancelT context.CancelFunc
-		ctx, cancelT = context.WithTimeout(ctx, d)
+		// The cause says how long a QUERY had (query.Rows reports it).
+		ctx, cancelT = context.WithTimeoutCause(ctx, d, &query.TimeoutError{After: d})
 		prev := cancel
 		cancel = func() { cancelT(); prev() }
 	}

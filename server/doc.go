@@ -24,7 +24,8 @@
 // pipelining works. Errors start with a code clients can branch on: ERR,
 // NOAUTH, WRONGPASS, RATELIMIT, NOTFOUND (no such run), BADCURSOR,
 // FINISHED (the run has ended), TOOLONG (a line over the limit), TIMEOUT
-// (the query timeout), SHUTDOWN, NOPROTO. Times are RFC 3339 with nine
+// (the query timeout), OOM (a query over its memory, as Redis's
+// maxmemory), SHUTDOWN, NOPROTO. Times are RFC 3339 with nine
 // digits of nanoseconds; an unknown time is nil.
 //
 // # Commands

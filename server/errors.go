@@ -34,6 +34,7 @@ const (
 	codeFinished  = "FINISHED"  // engine.ErrRunFinished
 	codeTooLong   = "TOOLONG"   // engine.ErrLineTooLong, a line over MaxLineBytes
 	codeTimeout   = "TIMEOUT"   // the query ran past Options.QueryTimeout
+	codeOOM       = "OOM"       // the query needed more than QueryMemory or QueryMemoryTotal, as Redis's maxmemory
 	codeShutdown  = "SHUTDOWN"  // the server is shutting down; nothing was done
 	codeNoProto   = "NOPROTO"   // HELLO with a protocol other than 2
 )
@@ -60,9 +61,15 @@ func codeError(code, format string, args ...any) error {
 func errorReply(err error) (code, msg string) {
 	var re *replyError
 	var pe *query.ParseError
+	var me *query.MemoryError
+	var te *query.TimeoutError
 	switch {
 	case errors.As(err, &re):
 		return re.code, re.msg
+	case errors.As(err, &me):
+		return codeOOM, me.Error()
+	case errors.As(err, &te):
+		return codeTimeout, te.Error()
 	case errors.As(err, &pe):
 		return codeErr, fmt.Sprintf("%d:%d: %s", pe.Pos.Line, pe.Pos.Column, pe.Msg)
 	case errors.Is(err, engine.ErrRunNotFound):

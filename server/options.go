@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/logdb/logdb/query"
 )
 
 // DefaultAddr is the address logdb serve listens on by default: loopback
@@ -87,6 +89,21 @@ type Options struct {
 	// QueryTimeout bounds a QUERY or READ. Default 30s.
 	QueryTimeout time.Duration
 
+	// QueryMemory is the most memory the pipes of one QUERY may hold: the
+	// groups of "count by", the lines of "sort", the hits of a "context"
+	// group (query.Limits.MaxMemory). A query that needs more is answered
+	// "-OOM …" naming the pipe. Default: query.DefaultMaxMemory(), 256 MiB
+	// or an eighth of the machine's memory if that is less; negative: no
+	// limit.
+	QueryMemory int64
+
+	// QueryMemoryTotal is the most memory the QUERYs running at once may
+	// hold together (a query.MemoryPool); a query that finds it used up is
+	// answered "-OOM …" too. Default: query.DefaultPoolMemory(), 1 GiB or
+	// a quarter of the machine's memory if that is less, and at least
+	// QueryMemory; negative: no limit.
+	QueryMemoryTotal int64
+
 	// MaxSubscriptions is the most runs and queries one connection follows
 	// at once. Default 16.
 	MaxSubscriptions int
@@ -130,6 +147,12 @@ func (o *Options) ensureDefaults() {
 	setDur(&o.IdleTimeout, DefaultIdleTimeout)
 	setDur(&o.WriteTimeout, DefaultWriteTimeout)
 	setDur(&o.QueryTimeout, DefaultQueryTimeout)
+	if o.QueryMemory == 0 {
+		o.QueryMemory = query.DefaultMaxMemory()
+	}
+	if o.QueryMemoryTotal == 0 {
+		o.QueryMemoryTotal = max(query.DefaultPoolMemory(), o.QueryMemory)
+	}
 	if o.Rate == 0 {
 		o.Rate = DefaultRate
 	}
@@ -158,6 +181,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("server: MaxLineBytes %d must not be negative", o.MaxLineBytes)
 	case o.Burst < 1:
 		return fmt.Errorf("server: Burst %d must be at least 1", o.Burst)
+	case o.QueryMemory > 0 && o.QueryMemoryTotal > 0 && o.QueryMemoryTotal < o.QueryMemory:
+		return fmt.Errorf("server: QueryMemoryTotal %d must be at least QueryMemory %d", o.QueryMemoryTotal, o.QueryMemory)
 	case o.MaxSubscriptions < 1 || o.MaxCount < 1 || o.MaxReplyBytes < 1024:
 		return fmt.Errorf("server: MaxSubscriptions, MaxCount and MaxReplyBytes must be positive (MaxReplyBytes at least 1024)")
 	}

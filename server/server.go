@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/query"
 )
 
 // A Server serves one engine.DB over TCP in RESP2. Create it with New, then
@@ -46,7 +47,8 @@ type Server struct {
 	}
 
 	storeStats statsCache
-	commits    committer // groups concurrent appends; see commit.go
+	queries    *query.MemoryPool // the memory of running QUERYs; nil: no QueryMemoryTotal
+	commits    committer         // groups concurrent appends; see commit.go
 }
 
 // New returns a server for db. A nil opts means defaults; invalid options
@@ -68,6 +70,9 @@ func New(db *engine.DB, opts *Options) (*Server, error) {
 	s.mu.listeners = map[net.Listener]struct{}{}
 	s.mu.conns = map[*conn]struct{}{}
 	s.storeStats.db = db
+	if o.QueryMemoryTotal > 0 {
+		s.queries = query.NewMemoryPool(o.QueryMemoryTotal)
+	}
 	s.commits.db = db
 	return s, nil
 }
