@@ -114,7 +114,11 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("query timed out after %s; narrow the filter or the time range, or raise --query-timeout", e.After.Round(time.Millisecond))
+	d := e.After
+	if d >= time.Millisecond {
+		d = d.Round(time.Millisecond) // a deadline read as 29.99998s is 30s
+	}
+	return fmt.Sprintf("query timed out after %s; narrow the filter or the time range, or raise --query-timeout", d)
 }
 
 // Unwrap returns context.DeadlineExceeded.
