@@ -12,6 +12,10 @@ import (
 	"syscall"
 )
 
+// baseHeapLimit is the soft limit on the Go heap: commands that run
+// queries raise it by the memory those may hold (raiseHeapLimit).
+const baseHeapLimit = 180 << 20
+
 func main() {
 	// Bleve reports harmless races between its own cleanup goroutines
 	// ("got err removing file") on the standard logger; logdb reports its
@@ -22,7 +26,7 @@ func main() {
 	// a bulk ingest of 1M lines under 256 MiB resident (see BENCHMARKS.md).
 	// GOMEMLIMIT overrides it.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(180 << 20)
+		debug.SetMemoryLimit(baseHeapLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

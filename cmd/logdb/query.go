@@ -19,7 +19,8 @@ import (
 	"github.com/logdb/logdb/server"
 )
 
-const queryUsage = `usage: logdb query [--dir DIR | --server ADDR] [-o FORMAT] [--tz ZONE] [-f [-n N]] QUERY...
+const queryUsage = `usage: logdb query [--dir DIR | --server ADDR] [-o FORMAT] [--tz ZONE] [-f [-n N]]
+                   [--query-memory SIZE] [--query-timeout D] QUERY...
 
 Runs a query in the filter language and prints the matching lines, oldest
 first. The arguments are joined with spaces, so quoting the whole query is
@@ -52,11 +53,16 @@ Flags:
                it is appended, until Ctrl-C. The query is a filter, without
                pipes. Lines come from other processes only through a
                server (--server), which owns the directory.
+` + queryLimitsHelp + `
+Through --server, the server's limits apply instead of --query-memory and
+--query-timeout ('logdb help serve'); a query over them fails with a message
+that says which and how to raise it.
 
 Examples:
   logdb query 'level>=Warn "connection reset" since=-1h'
   logdb query job=build timeout '| context 2'
   logdb query -o json 'level=Error | count by job'
+  logdb query --query-memory 1GiB '| count by msg'
   logdb --server 127.0.0.1:7379 query -f 'level>=Error env=prod'
 `
 
@@ -78,7 +84,9 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 	var (
 		follow bool
 		last   int
+		lim    queryLimitFlags
 	)
+	lim.define(fs)
 	if !runs {
 		fs.BoolVar(&follow, "f", false, "")
 		fs.BoolVar(&follow, "follow", false, "")
@@ -88,12 +96,19 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 	if err != nil {
 		return err
 	}
+	if err := lim.remoteOnly(fs, g); err != nil {
+		return err
+	}
+	limits, err := lim.limits()
+	if err != nil {
+		return err
+	}
 	src := strings.Join(pos, " ")
 	q, err := query.Parse(src)
 	if err != nil {
 		return printParseError(m, err)
 	}
-	opts := query.Options{Location: time.Local}
+	opts := query.Options{Location: time.Local, Limits: limits}
 	if *tz != "" {
 		if opts.Location, err = query.ParseZone(*tz); err != nil {
 			return usagef("%v", err)
@@ -132,6 +147,7 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 			return err
 		}
 		defer db.Close()
+		m.raiseHeapLimit(memoryOf(limits))
 		var r *query.Rows
 		if runs {
 			r, err = query.RunRuns(ctx, db, q, opts)

@@ -12,7 +12,7 @@ import (
 	"github.com/logdb/logdb/repl"
 )
 
-const replUsage = `usage: logdb repl [--dir DIR]
+const replUsage = `usage: logdb repl [--dir DIR] [--query-memory SIZE] [--query-timeout D]
 
 Opens the logdb shell on the data directory; 'logdb' alone does the same
 when standard input and output are a terminal. Type a query in the filter
@@ -36,6 +36,9 @@ without prompts or colour; the exit status is 1 if any statement failed:
   echo 'level=Error | count' | logdb repl
   logdb repl < checks.txt
 
+Flags, for the shell's queries on the directory (through --server, the
+server's limits apply):
+` + queryLimitsHelp + `
 Environment:
   LOGDB_HISTORY   the history file (default $XDG_STATE_HOME/logdb/history,
                   else ~/.local/state/logdb/history; "off" keeps none); it
@@ -75,11 +78,21 @@ func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close fu
 }
 
 func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
-	pos, err := parseArgs(newFlagSet("repl", g), args)
+	fs := newFlagSet("repl", g)
+	var lim queryLimitFlags
+	lim.define(fs)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if err := lim.remoteOnly(fs, g); err != nil {
+		return err
+	}
+	limits, err := lim.limits()
+	if err != nil {
 		return err
 	}
 	exec, closeExec, err := openExecutor(ctx, g)
@@ -87,6 +100,10 @@ func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer closeExec()
+	if g.server == "" {
+		exec = &limitedExecutor{Executor: exec, limits: limits}
+		m.raiseHeapLimit(memoryOf(limits))
+	}
 	if m.isTerminal() {
 		return m.runTerminalShell(ctx, g, exec)
 	}

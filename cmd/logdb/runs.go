@@ -4,7 +4,8 @@ import (
 	"context"
 )
 
-const runsUsage = `usage: logdb runs [--dir DIR | --server ADDR] [-o table|json|csv|raw] [--tz ZONE] [QUERY...]
+const runsUsage = `usage: logdb runs [--dir DIR | --server ADDR] [-o table|json|csv|raw] [--tz ZONE]
+                  [--query-memory SIZE] [--query-timeout D] [QUERY...]
 
 Lists runs, newest first, filtered and shaped with the filter language over
 run records. Fields: job, attempt (latest, -1), kind, status (running,
@@ -19,6 +20,8 @@ Columns: job attempt kind status start end duration billed memory exit
 message lines errors (then hits, then the labels). See the README for how
 they map onto the task-instance and function-log APIs.
 
+Flags:
+` + queryLimitsHelp + `
 Examples:
   logdb runs status=failed since=-1d flow=etl-* '| sort by duration desc | limit 20'
   logdb runs exit!=0 '| offset 40 | limit 20'

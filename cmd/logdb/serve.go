@@ -18,6 +18,7 @@ const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token
                    [--max-conns N] [--rate N] [--burst N] [--max-request-bytes N]
                    [--max-line-bytes N] [--read-timeout D] [--idle-timeout D]
                    [--write-timeout D] [--query-timeout D] [--shutdown-timeout D]
+                   [--query-memory SIZE] [--query-memory-total SIZE]
                    [--max-age AGE] [--rule RULE]... [--block-cache SIZE]
 
 Serves the data directory over TCP: this process owns the directory, and
@@ -63,8 +64,22 @@ Flags:
   --idle-timeout D       close connections idle for D (default 5m)
   --write-timeout D      drop a client that does not read a reply for D
                          (default 30s)
-  --query-timeout D      longest QUERY or READ (default 30s)
+  --query-timeout D      longest QUERY or READ (default 30s); a query
+                         over it fails with "query timed out after 30s"
                          A timeout of 0 is no limit.
+  --query-memory SIZE    most memory one QUERY's pipes may hold: the groups
+                         of count by, the lines of sort, the hits of a
+                         context group. A query that needs more fails with
+                         a message naming the pipe and the limit (default
+                         256MiB, or an eighth of the machine's memory if
+                         that is less; 0 for no limit)
+  --query-memory-total SIZE
+                         most memory the queries running at once may hold
+                         together; a query that finds it used up fails
+                         the same way (default 1GiB, or a quarter of the
+                         machine's memory if that is less, and at least
+                         --query-memory; 0 for no limit). The process's
+                         own memory is some 200 MiB besides.
   --shutdown-timeout D   how long shutdown waits for requests (default 10s)
   --max-age AGE          delete runs unchanged for AGE, every hour and on
                          GC (default 30d; see 'logdb help gc')
@@ -149,6 +164,8 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.Var(&maxAge, "max-age", "")
 	fs.Var(&rules, "rule", "")
 	blockCache := fs.String("block-cache", "32MiB", "")
+	queryMemory := fs.String("query-memory", "", "")
+	queryMemoryTotal := fs.String("query-memory-total", "", "")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -161,6 +178,21 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	s.o.AuthToken = g.token
 	s.o.Version = logdbVersion()
+
+	for _, f := range []struct {
+		name, value string
+		to          *int64
+	}{{"query-memory", *queryMemory, &s.o.QueryMemory}, {"query-memory-total", *queryMemoryTotal, &s.o.QueryMemoryTotal}} {
+		if f.value == "" {
+			continue
+		}
+		if *f.to, err = parseLimitSize(f.name, f.value); err != nil {
+			return err
+		}
+	}
+	if perQuery, total := s.o.QueryMemory, s.o.QueryMemoryTotal; perQuery > 0 && total > 0 && total < perQuery {
+		return usagef("--query-memory-total (%s) must be at least --query-memory (%s)", *queryMemoryTotal, *queryMemory)
+	}
 
 	cacheBytes, err := query.ParseSize(*blockCache)
 	if err != nil || cacheBytes < 0 {
@@ -197,6 +229,7 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 		l.Close()
 		return usagef("%v", err)
 	}
+	m.raiseHeapLimit(srv.Options().QueryMemoryTotal)
 	if s.o.TLSConfig != nil {
 		l = tls.NewListener(l, s.o.TLSConfig)
 	}
