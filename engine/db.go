@@ -107,7 +107,7 @@ func (db *DB) open() error {
 	}
 	db.blocks = newBlockCache(db.opts.BlockCacheBytes)
 	dataDir := filepath.Join(db.dir, "data")
-	db.disk = newDiskGuard(db.dir, db.opts.DiskReserve)
+	db.disk = newDiskGuard(db.dir, db.opts.DiskReserve, db.indexMergeRoom)
 	if err := checkBadgerFiles(dataDir); err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/logdb/logdb/index"
 )
 
 // Errors of the disk under the store. Use errors.Is to test for them.
@@ -35,19 +37,21 @@ var (
 // limit.
 type diskGuard struct {
 	dir     string
-	reserve int64 // bytes to keep free; 0 disables the guard
+	reserve int64        // bytes to keep free; 0 disables the guard
+	slack   func() int64 // more bytes to keep free, measured with the free space
 
 	mu      sync.Mutex
 	checked time.Time // when free was measured
-	free    int64     // bytes available to unprivileged users then
+	free    int64     // bytes available to unprivileged users then, less slack
+	kept    int64     // the slack then
 	since   int64     // bytes admitted since
 	statfs  func(dir string) (int64, error)
 }
 
 const guardInterval = 100 * time.Millisecond
 
-func newDiskGuard(dir string, reserve int64) *diskGuard {
-	return &diskGuard{dir: dir, reserve: reserve, statfs: freeBytes}
+func newDiskGuard(dir string, reserve int64, slack func() int64) *diskGuard {
+	return &diskGuard{dir: dir, reserve: reserve, slack: slack, statfs: freeBytes}
 }
 
 // admit returns nil if a write of about need bytes leaves the reserve free,
@@ -64,15 +68,38 @@ func (g *diskGuard) admit(op string, need int64) error {
 		if err != nil {
 			return nil // cannot tell; let the write find out
 		}
-		g.free, g.since, g.checked = free, 0, time.Now()
-		left = free - need
+		kept := int64(0)
+		if g.slack != nil {
+			kept = g.slack()
+		}
+		g.free, g.kept, g.since, g.checked = free-kept, kept, 0, time.Now()
+		left = g.free - need
 	}
 	if left < g.reserve {
-		return fmt.Errorf("%w: cannot %s: %s free in %s, and logdb keeps %s free for the work already accepted (DiskReserve, --disk-reserve); free some space (logdb gc deletes expired runs) and writes resume by themselves",
-			ErrDiskFull, op, formatBytes(max(g.free, 0)), g.dir, formatBytes(g.reserve))
+		return fmt.Errorf("%w: cannot %s: it needs about %s, %s is free in %s, and logdb keeps %s of it free for work already accepted (%s --disk-reserve, %s to merge the index); free some space (logdb gc deletes expired runs) and writes resume by themselves",
+			ErrDiskFull, op, formatBytes(need), formatBytes(max(g.free+g.kept-g.since, 0)), g.dir,
+			formatBytes(g.reserve+g.kept), formatBytes(g.reserve), formatBytes(g.kept))
 	}
 	g.since += need
 	return nil
+}
+
+// indexMergeRoom is the space Bleve may need, besides the reserve, to merge
+// index segments: a merge writes its output before it deletes its inputs,
+// and merges stop at maxSegmentDocs blocks, so at most one such segment's
+// worth (estimated from the index's bytes per block, up to the whole index)
+// per merge at a time, of which Bleve runs one.
+func (db *DB) indexMergeRoom() int64 {
+	ix := db.ix.index.Load()
+	if ix == nil {
+		return 0
+	}
+	size := dirSize(db.indexDir())
+	docs, err := ix.DocCount()
+	if err != nil || docs == 0 {
+		return size
+	}
+	return min(size, int64(float64(size)/float64(docs)*index.MaxSegmentDocs*1.25))
 }
 
 // room reports whether the file system has at least the reserve free, for

@@ -47,7 +47,8 @@ type indexState struct {
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced whenever indexed or ready changes
 
-	trouble trouble // the indexer's failures, logged once each
+	trouble  trouble               // the indexer's failures, logged once each
+	diskFull atomic.Pointer[error] // non-nil error while the indexer waits for space
 }
 
 var metaIndexGen = metaKey("index-gen")
@@ -58,6 +59,11 @@ var metaIndexGen = metaKey("index-gen")
 // blocks indexed in 4.8 s with a peak RSS of 630 MiB, batches of 64 in
 // 5.4 s with 240 MiB (see BENCHMARKS.md).
 const indexBatchBlocks = 64
+
+// indexBatchNeed is the disk space one indexer step may take: GOMAXPROCS
+// batches of indexBatchBlocks blocks, at about 40 KB of index per block
+// (1024 lines of 40 bytes of index each).
+var indexBatchNeed = int64(runtime.GOMAXPROCS(0)) * indexBatchBlocks * 40 << 10
 
 // The indexer gives way to appends: while lines keep arriving (the last
 // Append less than indexIdle ago) it waits, unless indexMaxBacklog blocks
@@ -85,6 +91,7 @@ func (db *DB) startIndexer() {
 	db.ix.wake = make(chan struct{}, 1)
 	db.ix.urgent = make(chan struct{}, 1)
 	db.ix.notify = make(chan struct{})
+	db.ix.diskFull.Store(new(error))
 	if db.opts.NoIndexer {
 		return
 	}
@@ -155,10 +162,18 @@ func (db *DB) indexLoop() {
 		} else if !db.ix.ready.Load() {
 			err = db.rebuildIndex(db.ctx, false)
 		} else {
-			// Index until caught up, giving way as soon as appends resume.
+			// Index until caught up, giving way as soon as appends resume
+			// or the disk fills.
 			for db.indexNow() {
+				if err = db.disk.admit("index", indexBatchNeed); err != nil {
+					break
+				}
 				var n int
 				n, err = db.indexStep(db.ctx)
+				if errors.Is(err, index.ErrBroken) {
+					// Rebuilt from the blocks once there is room.
+					db.ix.ready.Store(false)
+				}
 				if n == 0 || err != nil {
 					break
 				}
@@ -166,6 +181,14 @@ func (db *DB) indexLoop() {
 		}
 		if db.ctx.Err() == nil {
 			db.ix.trouble.report(db.logger(), "indexer", err)
+		}
+		// WaitIndexed gives up while the indexer waits for disk space.
+		var full error
+		if errors.Is(err, ErrDiskFull) {
+			full = err
+		}
+		if old := db.ix.diskFull.Swap(&full); full != nil || *old != nil {
+			db.notifyIndexWaiters()
 		}
 		select {
 		case <-db.ctx.Done():
@@ -496,6 +519,9 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 		}
 		docs = append(docs, doc)
 		if len(docs) == indexBatchBlocks {
+			if err := db.disk.admit("rebuild the index", indexBatchNeed); err != nil {
+				return err
+			}
 			if err := ix.Apply(docs, nil, 0); err != nil {
 				return err
 			}
@@ -556,6 +582,7 @@ func (db *DB) WaitIndexed(ctx context.Context) error {
 	case db.ix.urgent <- struct{}{}:
 	default:
 	}
+	woken := false
 	for {
 		db.ix.notifyMu.Lock()
 		ch := db.ix.notify
@@ -563,12 +590,18 @@ func (db *DB) WaitIndexed(ctx context.Context) error {
 		if db.ix.ready.Load() && db.ix.indexed.Load() >= target {
 			return nil
 		}
+		// Only once the indexer has looked since the call (it is woken
+		// by urgent), so that an old failure does not answer.
+		if full := db.ix.diskFull.Load(); woken && full != nil && *full != nil {
+			return fmt.Errorf("the lines are stored and readable, but not yet indexed: %w", *full)
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-db.ctx.Done():
 			return ErrClosed
 		case <-ch:
+			woken = true
 		}
 	}
 }

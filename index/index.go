@@ -74,19 +74,19 @@ func openBleve(dir string) (bi bleve.Index, err error) {
 	return bleve.OpenUsing(dir, runtimeConfig())
 }
 
-// maxSegmentDocs bounds the documents (blocks) in one Bleve segment. Bleve
+// MaxSegmentDocs bounds the documents (blocks) in one Bleve segment. Bleve
 // merges small segments into bigger ones; without a bound, a growing index
 // is merged into one ever bigger segment, and each merge costs time and
 // memory in proportion to the whole index: a 10M-line load peaked at 1 GiB
 // and slowed to 80k lines/s. 2048 blocks are about 2M lines.
-const maxSegmentDocs = 2048
+const MaxSegmentDocs = 2048
 
 // runtimeConfig is Bleve's configuration for opening the index.
 func runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{
 		"scorchMergePlanOptions": map[string]interface{}{
 			"MaxSegmentsPerTier":   50,
-			"MaxSegmentSize":       maxSegmentDocs,
+			"MaxSegmentSize":       MaxSegmentDocs,
 			"TierGrowth":           10.0,
 			"SegmentsPerMergeTask": 10,
 			"FloorSegmentSize":     64,
@@ -118,12 +118,20 @@ func (ix *Index) Close() error {
 // documents with the IDs in deletes, and sets the watermark unless it is 0,
 // all in one batch. It returns once the batch is durable. Apply may be
 // called concurrently: each call builds its segment on its own goroutine.
-func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) error {
+//
+// Bleve panics on some write failures (a full disk); Apply turns that into
+// an error wrapping ErrBroken, after which the index must be rebuilt.
+func (ix *Index) Apply(docs []Doc, deletes []string, watermark uint64) (err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return ErrClosed
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: a batch failed: %v", ErrBroken, r)
+		}
+	}()
 	b := ix.bi.NewBatch()
 	for i := range docs {
 		if err := b.IndexAdvanced(docs[i].bleveDoc()); err != nil {

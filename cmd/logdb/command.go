@@ -45,8 +45,9 @@ func lookup(name string) *command {
 
 // globals are the flags every command accepts.
 type globals struct {
-	dir    string
-	remote // --server, --auth-token, --tls-ca: see remote.go
+	dir         string
+	diskReserve diskReserveFlag // --disk-reserve: see diskreserve.go
+	remote                      // --server, --auth-token, --tls-ca: see remote.go
 }
 
 func (m *Main) defaultDir() string {
@@ -89,7 +90,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		case "h", "help":
 			m.printHelp(m.Stdout)
 			return exitOK
-		case "dir", "d", "server", "auth-token", "tls-ca":
+		case "dir", "d", "server", "auth-token", "tls-ca", "disk-reserve":
 			if !hasValue {
 				if len(args) < 2 {
 					fmt.Fprintf(m.Stderr, "logdb: flag --%s needs a value\n", name)
@@ -97,7 +98,14 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 				}
 				value, args = args[1], args[1:]
 			}
-			*g.valueFlag(name) = value
+			if name == "disk-reserve" {
+				if err := g.diskReserve.Set(value); err != nil {
+					fmt.Fprintf(m.Stderr, "logdb: --disk-reserve: %v\n", err)
+					return exitUsage
+				}
+			} else {
+				*g.valueFlag(name) = value
+			}
 			args = args[1:]
 		case "version":
 			args = []string{"version"}
@@ -190,6 +198,7 @@ func newFlagSet(name string, g *globals) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&g.dir, "dir", g.dir, "data directory")
+	fs.Var(&g.diskReserve, "disk-reserve", "free space writes leave on the disk")
 	g.remote.define(fs)
 	return fs
 }
@@ -257,7 +266,7 @@ func openDB(g *globals, create bool, opts *engine.Options) (*engine.DB, error) {
 			return nil, fmt.Errorf("no data directory at %s (ingest something first, or pass --dir)", g.dir)
 		}
 	}
-	db, err := engine.Open(g.dir, opts)
+	db, err := engine.Open(g.dir, g.diskReserve.apply(opts))
 	if errors.Is(err, engine.ErrLocked) {
 		return nil, fmt.Errorf("%w (if it is logdb serve, go through it: --server ADDR or $LOGDB_SERVER)", err)
 	}

@@ -133,13 +133,20 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
-			return appendError(in.name, err)
+			if n := loader.Stored(); n > 0 {
+				return fmt.Errorf("%w; the %d lines before it are stored and durable", appendError(in.name, err), n)
+			}
+			return fmt.Errorf("%w; no line was stored", appendError(in.name, err))
 		}
 	}
 	stored := time.Since(st.start)
 	st.finish()
 	if err := db.Flush(ctx); err != nil {
-		return err
+		if !errors.Is(err, engine.ErrDiskFull) {
+			return err
+		}
+		// Stored, durable and readable; queries scan what the index lacks.
+		fmt.Fprintf(m.Stderr, "logdb ingest: warning: %v\n", err)
 	}
 	total := time.Since(st.start)
 	n := loader.Stored()

@@ -214,11 +214,11 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	// Not openDB: --server (or $LOGDB_SERVER) names where clients go, and
 	// may well be this server.
-	db, err := engine.Open(g.dir, &engine.Options{
+	db, err := engine.Open(g.dir, g.diskReserve.apply(&engine.Options{
 		MaxLineBytes:    s.o.MaxLineBytes,
 		Retention:       &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules},
 		BlockCacheBytes: cacheBytes,
-	})
+	}))
 	if err != nil {
 		l.Close()
 		return err
