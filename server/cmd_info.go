@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"os"
 	"path"
@@ -72,21 +71,6 @@ func cmdAuth(c *conn, args [][]byte) error {
 		return err
 	}
 	c.w.Simple("OK")
-	return nil
-}
-
-// checkToken authenticates the connection with token. The user name that
-// Redis clients may send is ignored: there is one token.
-func (c *conn) checkToken(token []byte) error {
-	want := c.srv.opts.AuthToken
-	if want == "" {
-		return errorf("AUTH called without a token configured on the server (logdb serve --auth-token)")
-	}
-	if subtle.ConstantTimeCompare(token, []byte(want)) != 1 {
-		c.authed = false
-		return codeError(codeWrongPass, "invalid token")
-	}
-	c.authed = true
 	return nil
 }
 
@@ -227,6 +211,8 @@ func cmdInfo(c *conn, args [][]byte) error {
 		kv("rejected_connections", s.stats.rejected.Load())
 		kv("total_commands_processed", s.stats.commands.Load())
 		kv("rate_limited_commands", s.stats.rateLimited.Load())
+		kv("auth_failures", s.stats.authFailed.Load())
+		kv("auth_refused", s.stats.authRefused.Load())
 		kv("appended_lines", s.stats.appended.Load())
 		if s.queries != nil {
 			kv("query_memory_in_use", s.queries.InUse())

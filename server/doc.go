@@ -123,7 +123,12 @@
 // idle timeout (not while following), 30 s write timeout, 20 requests/s
 // per connection in a token bucket (answered with RATELIMIT and the wait,
 // the connection stays usable), a 30 s query timeout, and queries
-// cancelled when their client hangs up. A malformed request is answered
+// cancelled when their client hangs up. Failed AUTHs are limited: after 5
+// from one address (its IP, or IPv6 /64), each AUTH from it is refused
+// for a window of 1 s that doubles with each further failure up to 5 min,
+// and across all addresses no more than 10 fail per second; a successful
+// AUTH clears the address. Tokens are compared as SHA-256 digests in
+// constant time, so that neither timing nor length gives them away. A malformed request is answered
 // with an error and the connection goes on; only a broken RESP array
 // header, after which the stream cannot be followed, closes it, as in
 // Redis.

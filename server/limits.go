@@ -36,6 +36,13 @@ func (b *bucket) take(now time.Time) (ok bool, wait time.Duration) {
 	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
 }
 
+// refund gives back a token that take took.
+func (b *bucket) refund() {
+	if b.rate > 0 {
+		b.tokens = min(b.burst, b.tokens+1)
+	}
+}
+
 // isLoopback reports whether a listener's address can only be reached from
 // this machine: a loopback IP, or a Unix socket.
 func isLoopback(a net.Addr) bool {

@@ -27,15 +27,46 @@ const (
 	DefaultMaxSubs         = 16
 	DefaultMaxCount        = 100_000
 	DefaultMaxReplyBytes   = 32 << 20
+	DefaultAuthFailures    = 5
+	DefaultAuthBackoff     = time.Second
+	DefaultAuthMaxBackoff  = 5 * time.Minute
+	DefaultAuthFailureRate = 10 // failed AUTHs per second, all addresses together
 )
 
 // Options configure a Server. The zero value of every field means its
-// default. Durations and Rate take a negative value to mean "no limit".
+// default. Durations and rates take a negative value to mean "no limit",
+// except AuthBackoff and AuthMaxBackoff (set AuthFailures negative).
 type Options struct {
 	// AuthToken, if set, must be given with AUTH (or HELLO … AUTH) before
 	// any other command. Without it Serve refuses a listener on anything
 	// but a loopback address. Default: none.
 	AuthToken string
+
+	// AuthFailures is how many failed AUTHs (a wrong token, with AUTH or
+	// HELLO … AUTH) one client address may make before it has to wait:
+	// after that many, every AUTH from the address is refused, without
+	// its token being compared, for AuthBackoff, and each failure after a
+	// wait doubles the next one, up to AuthMaxBackoff. A successful AUTH
+	// starts the count afresh. An address is the client's IP, whatever
+	// its port; for IPv6, its /64 network. Default 5; negative: no limit
+	// per address.
+	AuthFailures int
+
+	// AuthBackoff is the first wait of an address that reached
+	// AuthFailures. Default 1s.
+	AuthBackoff time.Duration
+
+	// AuthMaxBackoff bounds the wait, which doubles with each further
+	// failure; an address with no failure and no wait for that long is
+	// forgotten. Default 5m.
+	AuthMaxBackoff time.Duration
+
+	// AuthFailureRate is the most failed AUTHs per second from all
+	// addresses together, with bursts of as many (at least 1): while it
+	// is spent, every AUTH is refused, also with the right token, until
+	// the budget refills, so that many addresses cannot guess faster than
+	// one. Default 10; negative: no global limit.
+	AuthFailureRate float64
 
 	// TLSConfig, if set, makes ListenAndServe speak TLS. (Serve uses the
 	// listener it is given; wrap it with tls.NewListener.)
@@ -147,6 +178,12 @@ func (o *Options) ensureDefaults() {
 	setDur(&o.IdleTimeout, DefaultIdleTimeout)
 	setDur(&o.WriteTimeout, DefaultWriteTimeout)
 	setDur(&o.QueryTimeout, DefaultQueryTimeout)
+	setDur(&o.AuthBackoff, DefaultAuthBackoff)
+	setDur(&o.AuthMaxBackoff, DefaultAuthMaxBackoff)
+	setInt(&o.AuthFailures, DefaultAuthFailures)
+	if o.AuthFailureRate == 0 {
+		o.AuthFailureRate = DefaultAuthFailureRate
+	}
 	if o.QueryMemory == 0 {
 		o.QueryMemory = query.DefaultMaxMemory()
 	}
@@ -183,6 +220,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("server: Burst %d must be at least 1", o.Burst)
 	case o.QueryMemory > 0 && o.QueryMemoryTotal > 0 && o.QueryMemoryTotal < o.QueryMemory:
 		return fmt.Errorf("server: QueryMemoryTotal %d must be at least QueryMemory %d", o.QueryMemoryTotal, o.QueryMemory)
+	case o.AuthBackoff < 0 || o.AuthMaxBackoff < o.AuthBackoff:
+		return fmt.Errorf("server: AuthBackoff %v must be positive and at most AuthMaxBackoff %v", o.AuthBackoff, o.AuthMaxBackoff)
 	case o.MaxSubscriptions < 1 || o.MaxCount < 1 || o.MaxReplyBytes < 1024:
 		return fmt.Errorf("server: MaxSubscriptions, MaxCount and MaxReplyBytes must be positive (MaxReplyBytes at least 1024)")
 	}

@@ -43,9 +43,12 @@ type Server struct {
 		rejected    atomic.Int64 // connections refused at MaxConns
 		commands    atomic.Int64 // requests run
 		rateLimited atomic.Int64 // requests refused by the rate limit
+		authFailed  atomic.Int64 // AUTHs with a wrong token
+		authRefused atomic.Int64 // AUTHs refused by the limit on failures
 		appended    atomic.Int64 // lines appended
 	}
 
+	auth       *authLimiter // failed AUTHs; see auth.go
 	storeStats statsCache
 	queries    *query.MemoryPool // the memory of running QUERYs; nil: no QueryMemoryTotal
 	commits    committer         // groups concurrent appends; see commit.go
@@ -69,6 +72,7 @@ func New(db *engine.DB, opts *Options) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.mu.listeners = map[net.Listener]struct{}{}
 	s.mu.conns = map[*conn]struct{}{}
+	s.auth = newAuthLimiter(&o)
 	s.storeStats.db = db
 	if o.QueryMemoryTotal > 0 {
 		s.queries = query.NewMemoryPool(o.QueryMemoryTotal)
