@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"strconv"
 	"time"
 
@@ -34,7 +35,8 @@ var (
 // An Error is an error reply from the server: "-CODE message". Besides its
 // own sentinels it matches, with errors.Is, the engine errors it stands
 // for: engine.ErrRunNotFound (NOTFOUND), engine.ErrBadCursor (BADCURSOR),
-// engine.ErrRunFinished (FINISHED) and engine.ErrLineTooLong (TOOLONG).
+// engine.ErrRunFinished (FINISHED) and engine.ErrLineTooLong (TOOLONG),
+// and engine.ErrDiskFull and engine.ErrDamaged by their messages.
 type Error struct {
 	Code string // ERR, NOAUTH, RATELIMIT, NOTFOUND …
 	Msg  string
@@ -70,6 +72,10 @@ func (e *Error) Is(target error) bool {
 		return e.Code == "NOAUTH" || e.Code == "WRONGPASS"
 	case ErrShutdown:
 		return e.Code == "SHUTDOWN"
+	case engine.ErrDiskFull:
+		return e.Code == "ERR" && strings.HasPrefix(e.Msg, "disk full")
+	case engine.ErrDamaged:
+		return e.Code == "ERR" && strings.Contains(e.Msg, "damaged")
 	}
 	return false
 }

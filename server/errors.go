@@ -80,7 +80,11 @@ func errorReply(err error) (code, msg string) {
 		return codeFinished, trimEngine(err)
 	case errors.Is(err, engine.ErrLineTooLong):
 		return codeTooLong, trimEngine(err)
-	case errors.Is(err, engine.ErrBadEntry):
+	case errors.Is(err, engine.ErrBadEntry), errors.Is(err, engine.ErrDiskFull),
+		errors.Is(err, engine.ErrIO), errors.Is(err, engine.ErrDamaged):
+		// "-ERR disk full: …": the write was refused whole, the server
+		// stays up and serves reads, and takes writes again by itself
+		// once space is freed.
 		return codeErr, trimEngine(err)
 	case errors.Is(err, engine.ErrClosed):
 		return codeShutdown, "the store is closed"

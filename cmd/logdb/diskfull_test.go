@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -234,7 +235,7 @@ func TestCLI_DiskFull_Serve(t *testing.T) {
 	for i := range big {
 		big[i] = engine.Entry{Job: "late", Message: strings.Repeat("x", 200)}
 	}
-	if _, err := c.Append(ctx, big...); err == nil || !strings.Contains(err.Error(), "disk full") {
+	if _, err := c.Append(ctx, big...); !errors.Is(err, engine.ErrDiskFull) || !strings.Contains(err.Error(), "logdb server: disk full: cannot append 500 lines") {
 		t.Fatalf("append on a full disk: %v", err)
 	}
 
