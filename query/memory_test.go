@@ -263,12 +263,12 @@ func TestRun_MemoryPool(t *testing.T) {
 }
 
 // Ensure that DefaultMaxMemory is 256 MiB at most and some MiB at least on
-// any machine the tests run on, and DefaultPoolMemory between it and 1 GiB.
+// any machine the tests run on, and DefaultPoolMemory between it and 512 MiB.
 func TestDefaultMaxMemory(t *testing.T) {
 	if m := DefaultMaxMemory(); m > 256<<20 || m < 8<<20 {
 		t.Errorf("DefaultMaxMemory() = %d", m)
 	}
-	if p := DefaultPoolMemory(); p > 1<<30 || p < DefaultMaxMemory() {
+	if p := DefaultPoolMemory(); p > 512<<20 || p < DefaultMaxMemory() {
 		t.Errorf("DefaultPoolMemory() = %d", p)
 	}
 }

@@ -130,8 +130,8 @@ type Options struct {
 
 	// QueryMemoryTotal is the most memory the QUERYs running at once may
 	// hold together (a query.MemoryPool); a query that finds it used up is
-	// answered "-OOM …" too. Default: query.DefaultPoolMemory(), 1 GiB or
-	// a quarter of the machine's memory if that is less, and at least
+	// answered "-OOM …" too. Default: query.DefaultPoolMemory(), 512 MiB
+	// or a quarter of the machine's memory if that is less, and at least
 	// QueryMemory; negative: no limit.
 	QueryMemoryTotal int64
 

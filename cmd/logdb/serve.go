@@ -76,7 +76,7 @@ Flags:
   --query-memory-total SIZE
                          most memory the queries running at once may hold
                          together; a query that finds it used up fails
-                         the same way (default 1GiB, or a quarter of the
+                         the same way (default 512MiB, or a quarter of the
                          machine's memory if that is less, and at least
                          --query-memory; 0 for no limit). The process's
                          own memory is some 200 MiB besides.
