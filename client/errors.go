@@ -3,8 +3,8 @@ package client
 import (
 	"errors"
 	"regexp"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/logdb/logdb/engine"

@@ -16,6 +16,12 @@ import (
 // records have their own columns. The header comes from the first row, so
 // one writer should get rows of one query. Context separators are left out
 // and context lines are written like hits: use json to tell them apart.
+//
+// Control characters in every field are escaped as table escapes them
+// (see Escape), not only quoted: a newline inside quotes is valid CSV, but
+// a reader that splits lines (grep, wc -l, a spreadsheet's import guess)
+// would take it for a new record, which a job name or message could then
+// forge. Each record is therefore one line; json keeps the exact text.
 type csvWriter struct {
 	w      *csv.Writer
 	header bool
@@ -41,25 +47,30 @@ func (c *csvWriter) Write(row *query.Row) error {
 		labels := []byte("{}")
 		if len(e.Labels) > 0 {
 			labels, _ = json.Marshal(e.Labels.Map())
+			labels = escapeJSONText(labels)
 		}
 		c.rec = append(c.rec[:0],
 			time.Unix(0, e.Time).UTC().Format(jsonTimeLayout),
 			e.Level.String(),
-			e.Job,
+			Escape(e.Job),
 			strconv.Itoa(e.Attempt),
 			strconv.FormatInt(e.Line, 10),
-			e.Message,
+			Escape(e.Message),
 			string(labels))
 	case query.RecordRow:
 		if !c.header {
 			c.header = true
-			if err := c.w.Write(row.Columns); err != nil {
+			header := make([]string, len(row.Columns))
+			for i, col := range row.Columns {
+				header[i] = Escape(col)
+			}
+			if err := c.w.Write(header); err != nil {
 				return err
 			}
 		}
 		c.rec = c.rec[:0]
 		for _, v := range row.Values {
-			c.rec = append(c.rec, formatValue(v))
+			c.rec = append(c.rec, Escape(formatValue(v)))
 		}
 	}
 	return c.w.Write(c.rec)

@@ -28,6 +28,16 @@
 //     job/attempt:line, message; unbuffered between lines, for live
 //     streams. Records as raw.
 //
+// # Control characters
+//
+// A job name, label or message may hold any bytes, newlines and terminal
+// escape sequences included. Every text format escapes them (Escape: \n,
+// \r, \t, \x1b, \u009b …), so that a value cannot forge rows, columns or
+// colours: table, short and csv in every field, raw in record values. raw
+// writes an entry's message exactly as stored, since it is for pipes;
+// json escapes by its own rules, \u001b and so on, and decodes to the
+// exact text. Use Escape for any other place that shows such values.
+//
 // # Caveats
 //
 // A Writer is not safe for concurrent use; use one per stream. Write does not

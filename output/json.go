@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/query"
@@ -120,13 +121,41 @@ func appendValue(b []byte, v any) []byte {
 }
 
 // appendString appends s as a JSON string. encoding/json's escaping keeps
-// the output valid for any bytes, replacing invalid UTF-8 with U+FFFD.
+// the output valid for any bytes, replacing invalid UTF-8 with U+FFFD, and
+// writes C0 controls as \n, \u001b …; escapeJSONText escapes the rest of
+// what Escape does, so that no string can drive a terminal that shows the
+// output. A decoder reads the exact text back.
 func appendString(b []byte, s string) []byte {
 	q, err := json.Marshal(s)
 	if err != nil {
 		return append(b, `""`...)
 	}
-	return append(b, q...)
+	return append(b, escapeJSONText(q)...)
+}
+
+// escapeJSONText rewrites, in JSON text from encoding/json, the characters
+// that Escape escapes and encoding/json leaves as they are (DEL, the C1
+// controls, the bidirectional controls) as \uXXXX escapes. JSON allows
+// them only inside strings, so the text stays valid and decodes to the
+// same values. It returns b itself when there is nothing to rewrite.
+func escapeJSONText(b []byte) []byte {
+	i := firstToEscape(string(b))
+	if i < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+12)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == 0x7f || r >= utf8.RuneSelf && escapedRune(r) {
+			out = append(out, `\u`...)
+			out = appendHex(out, uint64(r), 4)
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
 }
 
 func (j *jsonWriter) Flush() error { return j.w.Flush() }

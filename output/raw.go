@@ -10,7 +10,10 @@ import (
 
 // rawWriter writes the message of each entry, the values of each record
 // separated by tabs ("| count" thus gives the number alone) and "--" for a
-// context separator, one per line, as grep would.
+// context separator, one per line, as grep would. An entry's message is
+// written exactly as stored, for pipes; record values, which may be job
+// names, labels or messages, are escaped (see Escape), so that a tab or a
+// newline in one cannot add a column or a record.
 type rawWriter struct {
 	w *bufio.Writer
 }
@@ -26,7 +29,7 @@ func (r *rawWriter) Write(row *query.Row) error {
 	case query.RecordRow:
 		parts := make([]string, len(row.Values))
 		for i, v := range row.Values {
-			parts[i] = formatValue(v)
+			parts[i] = Escape(formatValue(v))
 		}
 		r.w.WriteString(strings.Join(parts, "\t"))
 	}

@@ -13,8 +13,8 @@ import (
 // does, with nothing buffered between lines, so that it suits a live
 // stream (logdb query -f): the time to the millisecond in
 // Options.Location, the level padded to five, job/attempt:line, the
-// message, each control character escaped. A record and a separator are
-// written as raw writes them.
+// message, each control character escaped (see Escape). A record and a
+// separator are written as raw writes them.
 type shortWriter struct {
 	w   *bufio.Writer
 	loc *time.Location
@@ -43,13 +43,13 @@ func (s *shortWriter) Write(row *query.Row) error {
 		s.w.WriteByte(' ')
 	}
 	s.w.WriteByte(' ')
-	s.w.WriteString(escape(e.Job))
+	s.w.WriteString(Escape(e.Job))
 	s.w.WriteByte('/')
 	s.w.Write(strconv.AppendInt(buf[:0], int64(e.Attempt), 10))
 	s.w.WriteByte(':')
 	s.w.Write(strconv.AppendInt(buf[:0], e.Line, 10))
 	s.w.WriteByte(' ')
-	s.w.WriteString(escape(e.Message))
+	s.w.WriteString(Escape(e.Message))
 	return s.w.WriteByte('\n')
 }
 

@@ -19,8 +19,8 @@ const tableLayout = "2006-01-02 15:04:05.000"
 // Flush, then writes them as one block under a header: TIME, LEVEL, JOB,
 // ATTEMPT, LINE, LABELS (left out when no row has labels) and MSG for
 // entries, the column names upper-cased for records. Numbers are
-// right-aligned. Control characters in values are escaped (\n, \t) so that
-// each row stays on one line. With "| context" a first column marks hits
+// right-aligned. Control characters in values and names are escaped
+// (\n, \t, \x1b; see Escape) so that each row stays on one line. With "| context" a first column marks hits
 // with '>' and separators are "--".
 //
 // Alignment counts runes, so columns with wide (East Asian) characters may
@@ -66,11 +66,11 @@ func (t *tableWriter) Write(row *query.Row) error {
 			mark,
 			time.Unix(0, e.Time).In(t.loc).Format(tableLayout),
 			e.Level.String(),
-			escape(e.Job),
+			Escape(e.Job),
 			strconv.Itoa(e.Attempt),
 			strconv.FormatInt(e.Line, 10),
-			escape(e.Labels.String()),
-			escape(e.Message),
+			Escape(e.Labels.String()),
+			Escape(e.Message),
 		})
 	case query.RecordRow:
 		t.records = true
@@ -86,22 +86,13 @@ func (t *tableWriter) Write(row *query.Row) error {
 			if tm, ok := v.(time.Time); ok {
 				r[i] = tm.Format(tableLayout)
 			} else {
-				r[i] = escape(formatValue(v))
+				r[i] = Escape(formatValue(v))
 			}
 		}
 		t.rows = append(t.rows, r)
 	}
 	t.seps = append(t.seps, false)
 	return nil
-}
-
-// escape makes s printable on one line.
-func escape(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0 {
-		return s
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
 }
 
 func (t *tableWriter) Flush() error {
@@ -119,7 +110,7 @@ func (t *tableWriter) render() {
 	var right []bool
 	if t.records {
 		for _, c := range t.cols {
-			header = append(header, strings.ToUpper(c))
+			header = append(header, Escape(strings.ToUpper(c)))
 		}
 		for i := range t.cols {
 			keep = append(keep, i)

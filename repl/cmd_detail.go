@@ -12,6 +12,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
 )
 
@@ -72,7 +73,7 @@ func cmdDetail(s *Shell, ctx context.Context, args string) error {
 		if i == 0 {
 			name = "labels"
 		}
-		field(name, l.Name+"="+escape(l.Value))
+		field(name, output.Escape(l.Name)+"="+output.Escape(l.Value))
 	}
 	msg := strings.Split(strings.TrimRight(e.Message, "\n"), "\n")
 	for i, line := range msg {
@@ -80,7 +81,7 @@ func cmdDetail(s *Shell, ctx context.Context, args string) error {
 		if i == 0 {
 			name = "message"
 		}
-		field(name, escape(strings.TrimSuffix(line, "\r")))
+		field(name, output.Escape(strings.TrimSuffix(line, "\r")))
 	}
 	b.WriteByte('\n')
 	from := max(1, e.Line-detailNeighbours)
@@ -94,7 +95,7 @@ func cmdDetail(s *Shell, ctx context.Context, args string) error {
 		if ne.Line == e.Line {
 			mark = "> "
 		}
-		text := fmt.Sprintf("%s%*d  %-5s  %s", mark, len(strconv.FormatInt(from+int64(len(p.Entries)), 10)), ne.Line, ne.Level, escape(ne.Message))
+		text := fmt.Sprintf("%s%*d  %-5s  %s", mark, len(strconv.FormatInt(from+int64(len(p.Entries)), 10)), ne.Line, ne.Level, output.Escape(ne.Message))
 		if w := s.width(); w > 0 {
 			text = runewidth.Truncate(text, w, "…") // the line itself is whole above
 		}

@@ -114,7 +114,7 @@ func (s *Shell) runEnd(info engine.RunInfo) string {
 	if info.ExitCode != 0 || info.ExitMessage != "" {
 		fmt.Fprintf(&b, " · exit %d", info.ExitCode)
 		if info.ExitMessage != "" {
-			fmt.Fprintf(&b, ": %s", escape(info.ExitMessage))
+			fmt.Fprintf(&b, ": %s", output.Escape(info.ExitMessage))
 		}
 	}
 	fmt.Fprintf(&b, " · %d lines", info.Lines)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
 )
 
@@ -107,7 +108,7 @@ func (s *Shell) readPage(ctx context.Context, req engine.ReadRequest) error {
 	case !p.IsEnd:
 		note.WriteString(` · \next for more`)
 	case p.Status == engine.Running:
-		fmt.Fprintf(&note, ` · \next for new lines, \follow %s %d to tail it`, p.Job, p.Attempt)
+		fmt.Fprintf(&note, ` · \next for new lines, \follow %s %d to tail it`, output.Escape(p.Job), p.Attempt)
 	}
 	fmt.Fprintln(&buf, s.dim(note.String()))
 	return s.show(buf.Bytes())

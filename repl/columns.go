@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/output"
 )
 
 // The columns a table of lines can show (\columns). Any other name is a
@@ -77,8 +78,11 @@ func columnRight(cols []string) []bool {
 	return r
 }
 
-// runName is how the shell names a run and a line: job/attempt:line.
-func runName(job string, attempt int) string { return job + "/" + strconv.Itoa(attempt) }
+// runName is how the shell shows a run: job/attempt, the job's control
+// characters escaped (see output.Escape).
+func runName(job string, attempt int) string {
+	return output.Escape(job) + "/" + strconv.Itoa(attempt)
+}
 
 // entryCells returns the cells of the shell's columns for e, times in loc.
 func (s *Shell) entryCells(e *engine.Entry, loc *time.Location) []cell {
@@ -90,20 +94,20 @@ func (s *Shell) entryCells(e *engine.Entry, loc *time.Location) []cell {
 		case colLevel:
 			cells[i] = cell{text: e.Level.String(), color: levelColor(e.Level)}
 		case colRun:
-			cells[i] = cell{text: escape(runName(e.Job, e.Attempt)) + ":" + strconv.FormatInt(e.Line, 10)}
+			cells[i] = cell{text: runName(e.Job, e.Attempt) + ":" + strconv.FormatInt(e.Line, 10)}
 		case colJob:
-			cells[i] = cell{text: escape(e.Job)}
+			cells[i] = cell{text: output.Escape(e.Job)}
 		case colAttempt:
 			cells[i] = cell{text: strconv.Itoa(e.Attempt)}
 		case colLine:
 			cells[i] = cell{text: strconv.FormatInt(e.Line, 10)}
 		case colLabels:
-			cells[i] = cell{text: escape(e.Labels.String())}
+			cells[i] = cell{text: output.Escape(e.Labels.String())}
 		case colMsg:
-			cells[i] = cell{text: escape(e.Message)}
+			cells[i] = cell{text: output.Escape(e.Message)}
 		default:
 			v, _ := e.Labels.Get(c)
-			cells[i] = cell{text: escape(v)}
+			cells[i] = cell{text: output.Escape(v)}
 		}
 	}
 	return cells

@@ -387,7 +387,7 @@ func recordCell(name string, v any) cell {
 	}
 	switch x := v.(type) {
 	case string:
-		return cell{text: escape(x)}
+		return cell{text: output.Escape(x)}
 	case int64:
 		return cell{text: strconv.FormatInt(x, 10)}
 	case float64:
@@ -399,5 +399,5 @@ func recordCell(name string, v any) cell {
 	case nil:
 		return cell{}
 	}
-	return cell{text: escape(fmt.Sprint(v))}
+	return cell{text: output.Escape(fmt.Sprint(v))}
 }

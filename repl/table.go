@@ -2,7 +2,6 @@ package repl
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -167,15 +166,4 @@ func (g *grid) dropEmptyColumns() {
 		}
 	}
 	g.dropEmpty = false
-}
-
-// escape makes s printable on one line: control characters become Go
-// escapes (\n, \t, \x1b), so that a message cannot break the table or
-// drive the terminal.
-func escape(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0 {
-		return s
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/output"
 )
 
 const gcUsage = `usage: logdb gc [--dir DIR | --server ADDR] [--max-age AGE] [--rule RULE]... [--dry-run]
@@ -88,7 +89,7 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		for _, r := range rep.Deleted {
-			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", r.Job, r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
+			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
 		}
 		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); %d expired runs are pinned\n", len(rep.Deleted), rep.Lines, rep.Kept)
 		return nil
@@ -99,7 +100,7 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	for _, r := range rep.Deleted {
-		fmt.Fprintf(m.Stdout, "%s/%d %s %d lines\n", r.Job, r.Attempt, r.Status, r.Lines)
+		fmt.Fprintf(m.Stdout, "%s/%d %s %d lines\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines)
 	}
 	fmt.Fprintf(m.Stderr, "checked %d runs, deleted %d (%d lines, %d bytes), kept %d pinned, in %v\n",
 		rep.Checked, len(rep.Deleted), rep.Lines, rep.Bytes, rep.Kept, time.Since(start).Round(time.Millisecond))

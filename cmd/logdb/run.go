@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/output"
 	"github.com/logdb/logdb/query"
 )
 
@@ -206,6 +207,8 @@ func runJSON(r *engine.RunInfo) map[string]any {
 	}
 }
 
+// showRun prints a run's record for people, the job, kind, labels and
+// exit message escaped (see output.Escape).
 func showRun(m *Main, r *engine.RunInfo) error {
 	at := func(ns int64) string {
 		if ns == 0 {
@@ -220,16 +223,16 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		return s
 	}
 	rows := [][2]string{
-		{"run", fmt.Sprintf("%s/%d", r.Job, r.Attempt)},
+		{"run", fmt.Sprintf("%s/%d", output.Escape(r.Job), r.Attempt)},
 		{"status", r.Status.String()},
-		{"kind", orNone(r.Kind)},
-		{"labels", orNone(r.Labels.String())},
+		{"kind", orNone(output.Escape(r.Kind))},
+		{"labels", orNone(output.Escape(r.Labels.String()))},
 		{"triggered", at(r.Triggered)},
 		{"started", at(r.Started)},
 		{"ended", at(r.Ended)},
 		{"duration", fmt.Sprintf("%v (billed %v)", r.Duration, r.BilledDuration)},
 		{"memory", fmt.Sprint(r.PeakMemory)},
-		{"exit", strings.TrimSpace(fmt.Sprintf("%d %s", r.ExitCode, r.ExitMessage))},
+		{"exit", strings.TrimSpace(fmt.Sprintf("%d %s", r.ExitCode, output.Escape(r.ExitMessage)))},
 		{"lines", fmt.Sprintf("%d (%d errors, %d warnings), %d bytes", r.Lines, r.Levels[engine.Error]+r.Levels[engine.Fatal], r.Levels[engine.Warn], r.Bytes)},
 		{"pinned", fmt.Sprint(r.Pinned)},
 	}

@@ -83,9 +83,9 @@ func runTail(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "%s/%d %s (exit %d", info.Job, info.Attempt, info.Status, info.ExitCode)
+	fmt.Fprintf(m.Stderr, "%s/%d %s (exit %d", output.Escape(info.Job), info.Attempt, info.Status, info.ExitCode)
 	if info.ExitMessage != "" {
-		fmt.Fprintf(m.Stderr, ": %s", info.ExitMessage)
+		fmt.Fprintf(m.Stderr, ": %s", output.Escape(info.ExitMessage))
 	}
 	fmt.Fprintf(m.Stderr, ") after %v\n", info.Duration)
 	if info.Status != engine.Success {
