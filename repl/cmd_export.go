@@ -2,6 +2,7 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,22 +11,32 @@ import (
 	"strings"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/internal/outfile"
 	"github.com/logdb/logdb/query"
 )
 
 // exportFormats are the formats \export writes.
 var exportFormats = []string{"raw", "json", "csv", "table"}
 
+// exportUsage is \export's usage line.
+const exportUsage = `usage: \export [--force] FILE [raw|json|csv|table] [JOB [ATTEMPT]]`
+
 // cmdExport writes the last result or a whole run to a file: the console's
-// download. The file is written under a temporary name and renamed when
-// complete, so a failed or cancelled export leaves no half file.
+// download. The file is written under a temporary name and put in place
+// when complete, so a failed or cancelled export leaves no half file; it
+// is refused inside Shell.Protect, and over an existing file without
+// --force (see outfile).
 func cmdExport(s *Shell, ctx context.Context, args string) error {
 	f, err := fields(args)
 	if err != nil {
 		return err
 	}
+	force := len(f) > 0 && (f[0] == "--force" || f[0] == "-f")
+	if force {
+		f = f[1:]
+	}
 	if len(f) < 1 {
-		return fmt.Errorf(`usage: \export FILE [raw|json|csv|table] [JOB [ATTEMPT]]`)
+		return errors.New(exportUsage)
 	}
 	path, rest := expandHome(f[0]), f[1:]
 	format := formatForFile(path)
@@ -33,7 +44,7 @@ func cmdExport(s *Shell, ctx context.Context, args string) error {
 		format, rest = rest[0], rest[1:]
 	}
 	if len(rest) > 2 {
-		return fmt.Errorf(`usage: \export FILE [raw|json|csv|table] [JOB [ATTEMPT]]`)
+		return errors.New(exportUsage)
 	}
 	var export func(io.Writer) (int64, error)
 	switch {
@@ -50,22 +61,16 @@ func cmdExport(s *Shell, ctx context.Context, args string) error {
 	default:
 		export = func(w io.Writer) (int64, error) { return s.exportLast(ctx, w, format) }
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	out, err := outfile.Create(path, outfile.Options{Protect: s.Protect, Force: force})
 	if err != nil {
-		return fmt.Errorf("cannot export: %w", err)
+		return err
 	}
-	n, err := export(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	defer out.Abort()
+	n, err := export(out)
 	if err != nil {
-		os.Remove(tmp.Name())
+		return err
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	s.note("wrote %d rows to %s (%s)", n, path, format)

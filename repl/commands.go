@@ -149,12 +149,13 @@ fit; "| sort by time desc | limit 20" shows the newest.
 			run: cmdContext,
 		},
 		`\export`: {
-			usage: `\export FILE [FORMAT] [JOB [A]]`, summary: "the last result, or a whole run, to a file",
-			help: `FORMAT is raw, json, csv or table; it defaults to the file's extension: .csv csv, .json/.jsonl/.ndjson
+			usage: `\export [--force] FILE [FMT] [JOB [A]]`, summary: "the last result, or a run, to a file",
+			help: `FMT is raw, json, csv or table; it defaults to the file's extension: .csv csv, .json/.jsonl/.ndjson
 json, .txt table, anything else raw (a run's lines as they were written).
 With JOB, the whole run is written, however long. Without it, the last
 result; if it was cut by \maxrows, the query is run again (over the same
-times) to write all its rows.
+times) to write all its rows. An existing file is kept unless --force is
+given, and no file is written inside the store's directory.
 
   \export errors.csv
   \export build.log build

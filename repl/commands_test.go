@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -164,7 +165,7 @@ func TestShell_Export(t *testing.T) {
 		t.Errorf("deploy.json: %s", read("deploy.json"))
 	}
 	e := st.err.String()
-	if !strings.Contains(e, "nothing to export") || !strings.Contains(e, "run not found") || !strings.Contains(e, "cannot export") || st.sh.Failures() != 3 {
+	if !strings.Contains(e, "nothing to export") || !strings.Contains(e, "run not found") || !strings.Contains(e, "cannot write") || st.sh.Failures() != 3 {
 		t.Errorf("err = %q, failures %d", e, st.sh.Failures())
 	}
 	// Failed exports leave nothing behind.
@@ -175,6 +176,39 @@ func TestShell_Export(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "build.log deploy.json warn 2.log warn.csv warn.out" {
 		t.Errorf("files: %s", got)
+	}
+}
+
+// Ensure that \export refuses a file in the store's directory, with or
+// without --force, and keeps an existing file unless --force is given.
+func TestShell_Export_Refuses(t *testing.T) {
+	db := fixtureDB(t)
+	manifest := filepath.Join(db.Dir(), "data", "MANIFEST")
+	before, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(t.TempDir(), "mine.log")
+	if err := os.WriteFile(mine, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := newShell(t, db, `job=build`, `\export `+manifest, `\export --force `+manifest, `\export `+mine)
+	st.sh.Protect = []string{db.Dir()}
+	st.run(t)
+	e := st.err.String()
+	if strings.Count(e, "inside a protected directory") != 2 || !strings.Contains(e, "use --force to overwrite it") || st.sh.Failures() != 3 {
+		t.Fatalf("err = %q, failures %d", e, st.sh.Failures())
+	}
+	if after, _ := os.ReadFile(manifest); !bytes.Equal(after, before) {
+		t.Fatal("the store's MANIFEST changed")
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "keep me\n" {
+		t.Fatalf("mine.log = %q", b)
+	}
+	st = newShell(t, db, `job=build`, `\export --force `+mine)
+	st.run(t)
+	if b, _ := os.ReadFile(mine); strings.Count(string(b), "\n") != 6 || st.err.String() != "" {
+		t.Fatalf("--force wrote %q; err %q", b, st.err)
 	}
 }
 

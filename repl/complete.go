@@ -319,8 +319,11 @@ func completeColumns(s *Shell, prev []string, word string) []string {
 	return out
 }
 
-// completeExport completes \export FILE [FORMAT] [JOB [ATTEMPT]].
+// completeExport completes \export [--force] FILE [FORMAT] [JOB [ATTEMPT]].
 func completeExport(s *Shell, prev []string, word string) []string {
+	if len(prev) > 0 && (prev[0] == "--force" || prev[0] == "-f") {
+		prev = prev[1:]
+	}
 	switch {
 	case len(prev) == 0:
 		return nil // a file name: the terminal cannot complete it

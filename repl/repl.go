@@ -82,6 +82,10 @@ type Shell struct {
 	// limit otherwise, a negative value no limit. \maxrows changes it.
 	MaxRows int
 
+	// Protect lists directories \export refuses to write in: the store's
+	// data directory, whose files an export would destroy.
+	Protect []string
+
 	// Banner is printed before the first prompt, if not empty.
 	Banner string
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -173,7 +174,11 @@ func cmdInfo(c *conn, args [][]byte) error {
 		kv("os", runtime.GOOS+" "+runtime.GOARCH)
 		kv("process_id", os.Getpid())
 		kv("uptime_in_seconds", int64(time.Since(s.start).Seconds()))
-		kv("data_dir", s.db.Dir())
+		dir := s.db.Dir()
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs // a client on this machine can tell a path in it
+		}
+		kv("data_dir", dir)
 		kv("tls", boolInt(s.opts.TLSConfig != nil))
 		kv("auth", boolInt(s.opts.AuthToken != ""))
 	}

@@ -3,17 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/logdb/logdb/bench"
 	"github.com/logdb/logdb/ingest"
+	"github.com/logdb/logdb/internal/outfile"
 )
 
 const benchUsage = `usage: logdb bench [all|ingest|query|read] [--lines N] [--seed S] [--end TIME]
                    [--file FILE [--format F]] [--word W] [-o table|json|gobench]
                    [--dir DIR] [--keep] [--reps N] [--time D] [--cli-runs N] [--no-cli]
-       logdb bench gen [--lines N] [--seed S] [--end TIME] [-o FILE|-]
+       logdb bench gen [--lines N] [--seed S] [--end TIME] [-o FILE|-] [--force]
        logdb bench --server [ADDR] [--clients K] [--batch B] [--lines N] [--readers R]
                    [--read-count C] [--followers F] [--time D] [-o table|json|gobench]
 
@@ -69,7 +69,8 @@ Flags:
   --format F       format of --file: auto (default), json, logfmt or text
   --word W         the word of the word queries (default timeout)
   -o FORMAT        table (default), json, or gobench (testing.B lines for
-                   benchstat); for gen, the output file (default - : stdout)
+                   benchstat); for gen, the output file (default - : stdout),
+                   which must not exist yet unless --force is given
   --dir DIR        keep the store in DIR (default: in the temporary
                    directory; $LOGDB_DIR is not used)
   --keep           keep the temporary directory and say where it is
@@ -99,6 +100,7 @@ type benchOptions struct {
 	out    string // report format, or gen's output file
 	end    string
 	format string
+	force  bool // gen may overwrite its output file
 	o      bench.Options
 }
 
@@ -160,6 +162,7 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.StringVar(&b.o.Word, "word", "", "")
 	fs.StringVar(&b.out, "o", "", "")
 	fs.BoolVar(&b.o.Keep, "keep", false, "")
+	fs.BoolVar(&b.force, "force", false, "")
 	fs.IntVar(&b.o.MinReps, "reps", 10, "")
 	fs.DurationVar(&b.o.MinTime, "time", 2*time.Second, "")
 	fs.IntVar(&b.o.CLIRuns, "cli-runs", 5, "")
@@ -211,17 +214,18 @@ func benchGen(m *Main, b *benchOptions) error {
 		_, err := bench.GenerateJSON(m.Stdout, w, "")
 		return err
 	}
-	f, err := os.Create(b.out)
+	f, err := outfile.Create(b.out, outfile.Options{Force: b.force})
 	if err != nil {
 		return err
 	}
+	defer f.Abort()
 	t := time.Now()
 	st, err := bench.GenerateJSON(f, w, "")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", b.out, err)
+	}
+	if err := f.Commit(); err != nil {
+		return err
 	}
 	fmt.Fprintf(m.Stderr, "wrote %d lines (%.1f MB, %d runs, %d with %q) to %s in %v\n",
 		st.Lines, float64(st.Bytes)/1e6, st.Runs, st.WordLines, st.Word, b.out, time.Since(t).Round(time.Millisecond))

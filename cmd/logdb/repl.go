@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"time"
@@ -77,6 +78,37 @@ func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close fu
 	return repl.NewLocal(db), db.Close, nil
 }
 
+// storeDirs returns the directories the shell's \export must not write
+// in: the data directory, or through a server on this machine (a loopback
+// address) the one its INFO names.
+func storeDirs(ctx context.Context, g *globals, exec repl.Executor) []string {
+	if g.server == "" {
+		return []string{g.dir}
+	}
+	r, ok := exec.(*remoteExecutor)
+	if !ok || !loopback(r.c.Addr()) {
+		return nil
+	}
+	info, err := r.c.Info(ctx)
+	if err != nil || info["data_dir"] == "" {
+		return nil
+	}
+	return []string{info["data_dir"]}
+}
+
+// loopback reports whether addr, host:port, names this machine.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet("repl", g)
 	var lim queryLimitFlags
@@ -104,11 +136,13 @@ func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 		exec = &limitedExecutor{Executor: exec, limits: limits}
 		m.raiseHeapLimit(memoryOf(limits))
 	}
+	protect := storeDirs(ctx, g, exec)
 	if m.isTerminal() {
-		return m.runTerminalShell(ctx, g, exec)
+		return m.runTerminalShell(ctx, g, exec, protect)
 	}
 	sh := repl.New(exec, repl.NewLineReader(m.Stdin), m.Stdout)
 	sh.Err = m.Stderr
+	sh.Protect = protect
 	if err := sh.Run(ctx); err != nil {
 		return err
 	}
@@ -120,7 +154,7 @@ func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 
 // runTerminalShell runs the shell with line editing, history, colours and
 // the pager.
-func (m *Main) runTerminalShell(ctx context.Context, g *globals, exec repl.Executor) error {
+func (m *Main) runTerminalShell(ctx context.Context, g *globals, exec repl.Executor, protect []string) error {
 	// main's signal.NotifyContext cancels ctx on the first Ctrl-C, which
 	// would end the shell. Take SIGINT over so that it cancels only the
 	// running command (Shell.Interrupt); SIGTERM still cancels ctx.
@@ -152,6 +186,7 @@ func (m *Main) runTerminalShell(ctx context.Context, g *globals, exec repl.Execu
 	line.SetWordCompleter(sh.Complete)
 	sh.Err = m.Stderr
 	sh.TTY = true
+	sh.Protect = protect
 	sh.Color = m.Getenv("NO_COLOR") == ""
 	sh.Pager = m.Getenv("PAGER")
 	if sh.Pager == "" {

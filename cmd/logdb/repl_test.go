@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -440,4 +441,33 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 	s.waitFor("the prompt after the query", func(sc string) bool { return lastLine(sc) == "logdb>" })
 	s.typeLine(`\quit`)
 	s.waitText("EXITED 0")
+}
+
+// Ensure that the shell's \export refuses the store's own files, on the
+// directory and through a server on this machine, and keeps an existing
+// file unless --force is given.
+func TestCLI_Repl_ExportRefuses(t *testing.T) {
+	dir := replFixture(t)
+	manifest := filepath.Join(dir, "data", "MANIFEST")
+	before, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "errors.log")
+	script := "level=Error\n\\export " + manifest + "\n\\export " + out + "\n\\export " + out + "\n\\export --force " + out + "\n"
+	r := runBin(t, script, []string{"LOGDB_DIR=" + dir}, "repl")
+	if r.code != 1 || !strings.Contains(r.stderr, "inside a protected directory") || !strings.Contains(r.stderr, "use --force to overwrite it") {
+		t.Fatalf("on the directory: %d %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(out); strings.Count(string(b), "\n") != 2 {
+		t.Fatalf("errors.log = %q", b)
+	}
+	p := startServe(t, dir, nil)
+	r = runBin(t, "level=Error\n\\export "+filepath.Join(dir, "data", "new.vlog")+"\n", []string{"LOGDB_SERVER=" + p.addr}, "repl")
+	if r.code != 1 || !strings.Contains(r.stderr, "inside a protected directory") {
+		t.Fatalf("through the server: %d %q", r.code, r.stderr)
+	}
+	if after, _ := os.ReadFile(manifest); !bytes.Equal(before, after) {
+		t.Fatal("the MANIFEST changed")
+	}
 }

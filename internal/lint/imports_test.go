@@ -20,11 +20,12 @@ var allowed = map[string][]string{
 	"bench":               {"client", "engine", "ingest", "query", "server"},
 	"server":              {"engine", "ingest", "output", "query"},
 	"client":              {"engine", "query"},
-	"repl":                {"engine", "output", "query"},
+	"repl":                {"engine", "internal/outfile", "output", "query"},
 	"internal/testutil":   {"engine"},
 	"internal/servertest": {"engine", "server"},
 	"internal/lint":       {},
-	"cmd/logdb":           {"bench", "client", "engine", "ingest", "output", "query", "repl", "server"},
+	"internal/outfile":    {},
+	"cmd/logdb":           {"bench", "client", "engine", "ingest", "internal/outfile", "output", "query", "repl", "server"},
 }
 
 // Ensure that no package imports a project package outside its allowance,
