@@ -256,19 +256,19 @@ func (p *Plan) runCounted(ctx context.Context, src Source, mem *memBudget) (stag
 		return nil, false, nil
 	}
 	var runs []engine.RunCount
+	var err error
 	if len(cp.By) == 0 {
-		n, err := c.Count(ctx, p.Filter)
-		if err != nil {
-			return nil, true, err
-		}
+		var n int64
+		n, err = c.Count(ctx, p.Filter)
 		runs = []engine.RunCount{{Levels: [engine.NumLevels]int64{n}}}
 	} else {
-		var err error
-		if runs, err = c.CountByRun(ctx, p.Filter); err != nil {
-			return nil, true, err
-		}
+		runs, err = c.CountByRun(ctx, p.Filter)
 	}
-	cs, err := newCountedStage(ctx, cp, p.Location, mem, runs)
+	stop, damage := gathered(err)
+	if stop != nil {
+		return nil, true, stop
+	}
+	cs, err := newCountedStage(ctx, cp, p.Location, mem, runs, damage)
 	if err != nil {
 		return nil, true, err
 	}

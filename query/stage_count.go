@@ -40,6 +40,7 @@ type countStage struct {
 	cur    Row
 	loaded bool
 	e      error
+	damage error // lines the input left out, reported after the rows
 }
 
 func newCountStage(in stage, pipe *CountPipe, inCols []string, loc *time.Location, mem *memBudget) *countStage {
@@ -110,9 +111,11 @@ func (s *countStage) load(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.in.err(); err != nil {
-		return err
+	stop, damage := gathered(s.in.err())
+	if stop != nil {
+		return stop
 	}
+	s.damage = damage
 	return s.finish(ctx)
 }
 
@@ -148,10 +151,11 @@ func (s *countStage) add(vals []any, n int64) error {
 
 // newCountedStage is a count stage whose groups were counted elsewhere: by
 // the engine, run by run and level by level, for a "count" or a "count by"
-// of job, attempt and level straight over a filter.
-func newCountedStage(ctx context.Context, pipe *CountPipe, loc *time.Location, mem *memBudget, runs []engine.RunCount) (*countStage, error) {
+// of job, attempt and level straight over a filter. damage, if not nil,
+// is what the engine left out, reported after the rows.
+func newCountedStage(ctx context.Context, pipe *CountPipe, loc *time.Location, mem *memBudget, runs []engine.RunCount, damage error) (*countStage, error) {
 	s := newCountStage(nil, pipe, nil, loc, mem)
-	s.loaded = true
+	s.loaded, s.damage = true, damage
 	vals := make([]any, len(s.by))
 	for _, r := range runs {
 		for l, n := range r.Levels {
@@ -266,6 +270,7 @@ func (s *countStage) next(ctx context.Context) bool {
 	}
 	if s.pos+1 >= len(s.order) {
 		s.drop()
+		s.e = s.damage
 		return false
 	}
 	s.pos++

@@ -29,6 +29,7 @@ type sortStage struct {
 	pos    int
 	loaded bool
 	e      error
+	damage error // lines the input left out, reported after the rows
 }
 
 func newSortStage(in stage, pipe *SortPipe, cols []string, mem *memBudget) *sortStage {
@@ -86,9 +87,11 @@ func (s *sortStage) load(ctx context.Context) error {
 		s.held += size
 		s.rows = append(s.rows, cloneRow(r))
 	}
-	if err := s.in.err(); err != nil {
-		return err
+	stop, damage := gathered(s.in.err())
+	if stop != nil {
+		return stop
 	}
+	s.damage = damage
 	if s.cols == nil {
 		return s.sortEntries(ctx)
 	}
@@ -158,6 +161,7 @@ func (s *sortStage) next(ctx context.Context) bool {
 	}
 	if s.pos+1 >= len(s.rows) {
 		s.drop()
+		s.e = s.damage
 		return false
 	}
 	s.pos++
