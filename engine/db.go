@@ -108,7 +108,14 @@ func (db *DB) open() error {
 	db.blocks = newBlockCache(db.opts.BlockCacheBytes)
 	dataDir := filepath.Join(db.dir, "data")
 	db.disk = newDiskGuard(db.dir, db.opts.DiskReserve, db.indexMergeRoom)
-	if err := checkBadgerFiles(dataDir); err != nil {
+	mark, err := readOpenMark(db.dir)
+	if err != nil {
+		return err
+	}
+	if err := checkBadgerFiles(dataDir, mark != markClean); err != nil {
+		return err
+	}
+	if err := checkOpenMark(mark, dataDir); err != nil {
 		return err
 	}
 	bo := badger.DefaultOptions(dataDir).
@@ -136,9 +143,12 @@ func (db *DB) open() error {
 	// Badger returns a half-open DB with some errors; closing it panics.
 	bdb, err := badger.Open(bo)
 	if err != nil {
-		return fmt.Errorf("cannot open store in %s: %w (if a file of it is damaged, %s)", db.dir, classifyIOError(err), damageHint)
+		return fmt.Errorf("cannot open store in %s: %w (if a file of it is damaged: %s)", db.dir, classifyIOError(err), openDamageHint)
 	}
 	db.bdb = bdb
+	if err := writeOpenMark(db.dir, markOpen); err != nil {
+		return err
+	}
 	if err := db.loadMeta(); err != nil {
 		return err
 	}
@@ -252,7 +262,10 @@ func (db *DB) closeFiles() error {
 		errs = append(errs, ix.Close())
 	}
 	if db.bdb != nil {
-		errs = append(errs, db.bdb.Close())
+		errs = append(errs, writeOpenMark(db.dir, markClosing), db.bdb.Close())
+		if errs[len(errs)-1] == nil {
+			errs = append(errs, removeOpenMark(db.dir))
+		}
 	}
 	if db.codec != nil {
 		db.codec.close()

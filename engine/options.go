@@ -29,7 +29,8 @@ type Options struct {
 	NoSync bool
 
 	// MemTableSize is the size of Badger's memtables in bytes. Larger
-	// memtables write faster and use more memory. Default 16 MiB.
+	// memtables write faster and use more memory. Default 16 MiB; at least
+	// 1 MiB and a multiple of 4 KiB.
 	MemTableSize int64
 
 	// BlockCacheBytes bounds the memory of the decoded sealed blocks kept
@@ -125,8 +126,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("engine: SealAfter %v must not be negative", o.SealAfter)
 	case o.MaxLineBytes < 1 || o.MaxLineBytes > 256<<20:
 		return fmt.Errorf("engine: MaxLineBytes %d out of range [1, 256 MiB]", o.MaxLineBytes)
-	case o.MemTableSize < 1<<20:
-		return fmt.Errorf("engine: MemTableSize %d must be at least 1 MiB", o.MemTableSize)
+	case o.MemTableSize < 1<<20 || o.MemTableSize%(4<<10) != 0:
+		return fmt.Errorf("engine: MemTableSize %d must be at least 1 MiB and a multiple of 4 KiB", o.MemTableSize)
 	}
 	return nil
 }

@@ -20,8 +20,12 @@ import (
 // verify` or a restore from a backup is the way on.
 var ErrDamaged = errors.New("engine: store is damaged")
 
-// damageHint ends every error about a damaged store file.
+// damageHint ends every error about damage found while reading.
 const damageHint = "run `logdb verify` to see what is readable, or restore the directory from a backup"
+
+// openDamageHint ends every error about a file that keeps the store from
+// opening. Nothing has been changed: Badger has not seen the directory.
+const openDamageHint = "logdb has changed nothing; restore the directory from a backup, and keep a copy of this one for what it still holds"
 
 // checkBadgerFiles inspects the Badger directory before Badger opens it.
 //
@@ -32,13 +36,16 @@ const damageHint = "run `logdb verify` to see what is readable, or restore the d
 // deleted. So before Badger sees the directory, each table the MANIFEST
 // lists is opened here, under recover, with every block's checksum
 // verified, and a table on disk the MANIFEST does not list is an error
-// unless it is newer than every listed one (a table a crash left before its
-// MANIFEST record was written, which Badger rightly discards).
+// unless the store was not closed (see openmark.go) and the table is newer
+// than every listed one: a flush or compaction a crash cut short before its
+// MANIFEST record, whose table Badger rightly discards. After a clean close
+// an unlisted table means the MANIFEST lost records, and Badger would
+// delete the table with the lines in it.
 //
 // It costs one read of the LSM tree's tables per Open; blocks live in the
 // value log, so the tables hold only keys, summaries, run records and
 // unsealed tails (a few MB for 1M lines).
-func checkBadgerFiles(dir string) error {
+func checkBadgerFiles(dir string, crashed bool) error {
 	mfPath := filepath.Join(dir, badger.ManifestFilename)
 	fp, err := os.Open(mfPath)
 	if errors.Is(err, os.ErrNotExist) {
@@ -50,7 +57,7 @@ func checkBadgerFiles(dir string) error {
 	mf, _, err := badger.ReplayManifestFile(fp, 0, badger.DefaultOptions(dir))
 	fp.Close()
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, mfPath, err, damageHint)
+		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, mfPath, err, openDamageHint)
 	}
 
 	onDisk, err := tableFiles(dir)
@@ -62,19 +69,26 @@ func checkBadgerFiles(dir string) error {
 		maxListed = max(maxListed, id)
 		if _, ok := onDisk[id]; !ok {
 			return fmt.Errorf("%w: %s is missing (the MANIFEST lists it); %s",
-				ErrDamaged, table.NewFilename(id, dir), damageHint)
+				ErrDamaged, table.NewFilename(id, dir), openDamageHint)
 		}
 	}
 	var unlisted []string
 	for id, name := range onDisk {
-		if _, ok := mf.Tables[id]; !ok && id < maxListed {
+		if _, ok := mf.Tables[id]; !ok && (id < maxListed || !crashed) {
+			unlisted = append(unlisted, name)
+		}
+	}
+	if len(mf.Tables) == 0 && len(onDisk) > 1 && crashed {
+		// A crash before the first flush's record leaves one table at
+		// most; more and none listed is a MANIFEST cut to its header.
+		for _, name := range onDisk {
 			unlisted = append(unlisted, name)
 		}
 	}
 	if len(unlisted) > 0 {
 		sort.Strings(unlisted)
 		return fmt.Errorf("%w: the MANIFEST does not list %s: it has lost records (truncated?); %s",
-			ErrDamaged, strings.Join(unlisted, ", "), damageHint)
+			ErrDamaged, strings.Join(unlisted, ", "), openDamageHint)
 	}
 
 	ids := make([]uint64, 0, len(mf.Tables))
@@ -87,7 +101,7 @@ func checkBadgerFiles(dir string) error {
 			return err
 		}
 	}
-	return nil
+	return checkLogs(dir)
 }
 
 // checkNoTables fails if dir holds tables but no MANIFEST: Badger would
@@ -98,7 +112,7 @@ func checkNoTables(dir string) error {
 		return err
 	}
 	return fmt.Errorf("%w: %s is missing but the directory holds %d tables; %s",
-		ErrDamaged, filepath.Join(dir, badger.ManifestFilename), len(onDisk), damageHint)
+		ErrDamaged, filepath.Join(dir, badger.ManifestFilename), len(onDisk), openDamageHint)
 }
 
 // tableFiles returns the tables in dir by ID.
@@ -124,7 +138,7 @@ func checkTable(name string, c options.CompressionType) (err error) {
 		return fmt.Errorf("cannot read %s: %w", name, err)
 	}
 	if fi.Size() == 0 {
-		return fmt.Errorf("%w: %s is empty; %s", ErrDamaged, name, damageHint)
+		return fmt.Errorf("%w: %s is empty; %s", ErrDamaged, name, openDamageHint)
 	}
 	mf, err := z.OpenMmapFile(name, os.O_RDONLY, 0)
 	if err != nil {
@@ -133,7 +147,7 @@ func checkTable(name string, c options.CompressionType) (err error) {
 	open := true
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %s is malformed (truncated or overwritten); %s", ErrDamaged, name, damageHint)
+			err = fmt.Errorf("%w: %s is malformed (truncated or overwritten); %s", ErrDamaged, name, openDamageHint)
 		}
 		if open {
 			mf.Close(-1)
@@ -147,7 +161,7 @@ func checkTable(name string, c options.CompressionType) (err error) {
 	if err != nil {
 		// OpenTable closes the file when a checksum fails, not otherwise.
 		open = !strings.Contains(err.Error(), "failed to verify checksum")
-		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, name, err, damageHint)
+		return fmt.Errorf("%w: %s: %v; %s", ErrDamaged, name, err, openDamageHint)
 	}
 	return nil
 }

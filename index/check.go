@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -79,6 +80,9 @@ func checkSegment(name string) error {
 // checkRoot checks the page structure of the root file, turning a panic of
 // bbolt on a malformed page into an error.
 func checkRoot(name string) (err error) {
+	if err := checkRootSize(name); err != nil {
+		return err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %s is malformed: %v", ErrDamaged, name, r)
@@ -98,6 +102,63 @@ func checkRoot(name string) (err error) {
 		}
 		return first
 	})
+}
+
+// checkRootSize checks that the root file holds every page its newest
+// valid meta page counts: bbolt maps that many, and reading a page past the
+// end of a truncated file is a SIGBUS, which no recover catches. The meta
+// layout is bbolt's (internal/common/meta.go): after a 16-byte page header,
+// magic, version, page size and flags (uint32s), the root bucket (16
+// bytes), the freelist page, the page count, the txid and an FNV-64a of the
+// fields before it, little-endian.
+func checkRootSize(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("cannot read index root: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("cannot read index root: %w", err)
+	}
+	b := make([]byte, min(fi.Size(), 2<<16)) // two pages of bbolt's largest size
+	if _, err := f.ReadAt(b, 0); err != nil {
+		return fmt.Errorf("cannot read index root: %w", err)
+	}
+	var pages, pageSize, txid uint64
+	found := false
+	try := func(off int) {
+		if off+16+64 > len(b) {
+			return
+		}
+		m := b[off+16 : off+16+64]
+		le := binary.LittleEndian
+		if le.Uint32(m) != 0xED0CDAED {
+			return
+		}
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if h.Sum64() != le.Uint64(m[56:]) {
+			return
+		}
+		if t := le.Uint64(m[48:]); !found || t > txid {
+			found, txid = true, t
+			pages, pageSize = le.Uint64(m[40:]), uint64(le.Uint32(m[8:]))
+		}
+	}
+	try(0)
+	if found {
+		try(int(pageSize))
+	} else {
+		try(4096)
+	}
+	switch {
+	case !found:
+		return fmt.Errorf("%w: %s has no valid meta page", ErrDamaged, name)
+	case pages*pageSize > uint64(fi.Size()):
+		return fmt.Errorf("%w: %s is truncated: %d bytes, its meta page counts %d pages of %d", ErrDamaged, name, fi.Size(), pages, pageSize)
+	}
+	return nil
 }
 
 // sealed returns x as 8 bytes big-endian and their CRC-32C, so that a
