@@ -179,7 +179,11 @@ The commands are:
 The data directory is --dir, else $LOGDB_DIR, else ./logdb-data. With
 --server ADDR (or $LOGDB_SERVER), every command but serve, compact,
 reindex and demo talks to a 'logdb serve' there instead, which owns the
-directory ('logdb help serve').
+directory ('logdb help serve'). Writes leave --disk-reserve SIZE of the
+disk free (default 128MiB) and are refused with "disk full" below it;
+they resume by themselves once space is freed. A damaged store is never
+read as if it were whole: reads print the intact lines and then name the
+lines they could not read ('logdb help verify').
 Run 'logdb help <command>' or 'logdb <command> --help' for more.
 
 Examples:
