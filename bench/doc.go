@@ -1,7 +1,7 @@
 // Package bench measures logdb on whole workloads: a deterministic synthetic
 // workload shaped like real run logs, and the benchmark behind `logdb bench`
-// that loads it and times ingest, queries and reads against the figures of
-// issue 3.
+// that loads it and times ingest, queries and reads against VictoriaLogs'
+// figures and logdb's targets.
 //
 //	w := bench.Workload{Lines: 1_000_000, Seed: 1, Start: start}
 //	w.Generate(func(e *engine.Entry) { … })
@@ -28,16 +28,16 @@
 // query.Run and the reads through engine.ReadLines, warm and many times
 // (Timing: p50/p95/p99), and finally times whole `logdb query` and `logdb
 // read` processes and a fresh process opening the store. The Report puts
-// each figure beside its VictoriaLogs anchor and issue 3's target (Check).
+// each figure beside VictoriaLogs' figure and logdb's target (Check).
 //
-// RunServer is `logdb bench --server` (issue 4): it measures logdb serve,
+// RunServer is `logdb bench --server`: it measures logdb serve,
 // a server of package server in this process or one at an address, through
 // package client: batched appends by concurrent clients with followers,
 // single-line appends, READs, QUERY pages and all of them at once, with
 // requests/s, lines/s and p50/p99 per operation (ServerReport), and checks
 // that the store holds exactly the lines acknowledged.
 //
-// RunsWorkload is a deterministic set of run records (issue 6): jobs with
+// RunsWorkload is a deterministic set of run records: jobs with
 // one to five attempts, statuses, exit codes, durations, memory, labels and a
 // few lines each, for the benchmarks of run listing (`logdb runs`,
 // query.RunRuns, engine.DB.Runs); RunsStore builds it once per test process.
@@ -53,7 +53,7 @@
 // must pass those to RunChild, as cmd/logdb does, or the children fail.
 // Run needs the store's directory to itself: engine.Open locks it.
 //
-// The anchors and targets are for 1,000,000 lines of the synthetic workload
+// VictoriaLogs' figures and the targets are for 1,000,000 lines of the synthetic workload
 // on the project machine (2 cores); other sizes, files and machines get the
 // same marks, which then only hint.
 package bench

@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 )
 
-// WriteTable writes the report for people: the figures beside
-// their anchors and targets with ✓ or ✗, then the details.
+// WriteTable writes the report for people: the figures with targets beside
+// VictoriaLogs' figures and the targets with ✓ or ✗, then the details.
 func (rep *Report) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
 	d, m := &rep.Dataset, &rep.Machine

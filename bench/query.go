@@ -67,7 +67,7 @@ type figure struct {
 	cli []string
 }
 
-// The names of the figures that issue 3 sets targets for.
+// The names of the figures that have targets.
 const (
 	figWord         = "word"
 	figWordCount    = "word_count"

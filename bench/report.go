@@ -28,13 +28,13 @@ type Report struct {
 	// writing the workload (streaming) or reading the file took.
 	PreparePeakRSS int64 `json:"prepare_peak_rss_bytes,omitempty"`
 
-	// Checks are the figures issue 3 names, each beside its VictoriaLogs
-	// anchor and its target.
+	// Checks are the figures with targets, each beside VictoriaLogs'
+	// figure and its target.
 	Checks []Check  `json:"checks"`
 	Notes  []string `json:"notes,omitempty"`
 }
 
-// A Check is one figure with its anchor and target.
+// A Check is one figure with VictoriaLogs' figure and its target.
 type Check struct {
 	Name         string  `json:"name"`
 	Title        string  `json:"title"`
@@ -47,7 +47,7 @@ type Check struct {
 	Pass         bool    `json:"pass"`
 }
 
-// A goal is what issue 3 says about one figure. VictoriaLogs single-node
+// A goal is the target for one figure. VictoriaLogs single-node
 // was measured on the project machine with 1,000,000 lines of a workload of
 // this shape (see BENCHMARKS.md).
 type goal struct {

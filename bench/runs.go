@@ -15,7 +15,7 @@ import (
 )
 
 // RunsWorkload describes a synthetic set of run records, for the benchmarks
-// of run listing (issue 6: `logdb runs`, query.RunRuns, engine.DB.Runs).
+// of run listing (`logdb runs`, query.RunRuns, engine.DB.Runs).
 //
 // Runs start evenly over Span before Now. About 78% end in success, 17%
 // failed (exit 1, 2, 137 or 143) and 5% canceled (exit 130); the newest

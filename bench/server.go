@@ -18,7 +18,7 @@ import (
 )
 
 // ServerOptions configure RunServer, the benchmark behind `logdb bench
-// --server` (issue 4). The zero value of every field means its default.
+// --server`. The zero value of every field means its default.
 type ServerOptions struct {
 	// Addr is the server to measure. Default: a new server, in this
 	// process, on 127.0.0.1:0 over a new store in a temporary directory,

@@ -43,7 +43,7 @@ which is removed afterwards. Progress goes to stderr, the report to stdout.
           env, app, component) to a file or stdout, streaming, for other
           tools to load the same bytes
 
-With --server it measures logdb serve instead (issue 4): a server in this
+With --server it measures logdb serve instead: a server in this
 process on 127.0.0.1:0 over a new store, or the one at ADDR (which must run
 with --rate 0). K clients append --lines lines in batches of B to runs of
 their own while F followers follow them (the delay from an append to the
@@ -52,9 +52,8 @@ lines at random places by R readers, QUERY pages, and all at once. It
 reports requests/s, lines/s and p50/p99 latency per operation, and checks
 that the store holds exactly the lines acknowledged.
 
-Each figure is shown beside its VictoriaLogs anchor and issue 3's target
-with a check mark (the anchors are for 1,000,000 lines on the project
-machine). query and read use the store in --dir if it holds lines, and load
+Each figure is shown beside VictoriaLogs' figure and logdb's target with
+a check mark (both are for 1,000,000 lines on a 2-core machine). query and read use the store in --dir if it holds lines, and load
 one first otherwise.
 
 Flags:

@@ -19,7 +19,7 @@ import (
 
 // remote holds the flags that make query, read, ingest and stats talk to a
 // logdb server (logdb serve) through package client instead of opening the
-// data directory, which the server owns. See issue 4.
+// data directory, which the server owns.
 type remote struct {
 	server string // --server, $LOGDB_SERVER: host:port, or tls://host:port
 	token  string // --auth-token, $LOGDB_TOKEN (also the token of logdb serve)

@@ -14,7 +14,7 @@ import (
 )
 
 // remoteExecutor runs the shell's statements on a logdb server through
-// package client: logdb --server ADDR repl (issue 4). Queries travel as
+// package client: logdb --server ADDR repl. Queries travel as
 // q.String(), which parses back to the same query.
 type remoteExecutor struct {
 	c *client.Client
