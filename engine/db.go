@@ -112,10 +112,7 @@ func (db *DB) open() error {
 	if err != nil {
 		return err
 	}
-	if err := checkBadgerFiles(dataDir, mark != markClean); err != nil {
-		return err
-	}
-	if err := checkOpenMark(mark, dataDir); err != nil {
+	if err := checkBadgerFiles(dataDir, mark); err != nil {
 		return err
 	}
 	bo := badger.DefaultOptions(dataDir).

@@ -50,20 +50,6 @@ func readOpenMark(dir string) (openMark, error) {
 	return markOpen, nil // "open", or a mark a crash cut short while writing it
 }
 
-// checkOpenMark fails if the mark says the store was open and the
-// write-ahead log is not there.
-func checkOpenMark(m openMark, dataDir string) error {
-	if m != markOpen {
-		return nil
-	}
-	mems, err := filepath.Glob(filepath.Join(dataDir, "*.mem"))
-	if err != nil || len(mems) > 0 {
-		return err
-	}
-	return fmt.Errorf("%w: %s holds no write-ahead log (*.mem) although logdb did not close the store: it was deleted, and the writes it held are lost; %s",
-		ErrDamaged, dataDir, openDamageHint)
-}
-
 // writeOpenMark records m durably.
 func writeOpenMark(dir string, m openMark) error {
 	name := filepath.Join(dir, openMarkName)

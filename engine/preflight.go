@@ -45,11 +45,15 @@ const openDamageHint = "logdb has changed nothing; restore the directory from a 
 // It costs one read of the LSM tree's tables per Open; blocks live in the
 // value log, so the tables hold only keys, summaries, run records and
 // unsealed tails (a few MB for 1M lines).
-func checkBadgerFiles(dir string, crashed bool) error {
+func checkBadgerFiles(dir string, mark openMark) error {
+	crashed := mark != markClean
 	mfPath := filepath.Join(dir, badger.ManifestFilename)
 	fp, err := os.Open(mfPath)
 	if errors.Is(err, os.ErrNotExist) {
-		return checkNoTables(dir)
+		if err := checkNoTables(dir); err != nil {
+			return err
+		}
+		return checkLogs(dir, mark)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", mfPath, err)
@@ -101,7 +105,7 @@ func checkBadgerFiles(dir string, crashed bool) error {
 			return err
 		}
 	}
-	return checkLogs(dir)
+	return checkLogs(dir, mark)
 }
 
 // checkNoTables fails if dir holds tables but no MANIFEST: Badger would

@@ -40,8 +40,6 @@ const (
 	logPageSize   = 4 << 10
 )
 
-var crc32c = crc32.MakeTable(crc32.Castagnoli)
-
 // logEntry is the frame of one entry of a Badger log at some offset.
 type logEntry struct {
 	meta byte
@@ -78,7 +76,7 @@ func parseLogEntry(b []byte) (e logEntry, ok, short bool) {
 	if end+crc32.Size > len(b) {
 		return e, false, true
 	}
-	if crc32.Checksum(b[:end], crc32c) != binary.BigEndian.Uint32(b[end:]) {
+	if crc32.Checksum(b[:end], castagnoli) != binary.BigEndian.Uint32(b[end:]) {
 		return e, false, false
 	}
 	e.meta, e.size = b[0], end+crc32.Size
@@ -97,14 +95,23 @@ func plausibleLogEntry(b []byte) bool {
 	if !ok || len(e.key) <= logTsSize {
 		return false
 	}
-	return strings.IndexByte("SJRUBMCD!", e.key[0]) >= 0
+	return bytes.IndexByte(logKeyStarts, e.key[0]) >= 0
 }
 
-// checkLogs checks the write-ahead logs and the last value log in dir.
-func checkLogs(dir string) error {
+// logKeyStarts are the first bytes of every key logdb writes (keys.go)
+// and of Badger's own ("!badger!…").
+var logKeyStarts = []byte{pfxMeta, pfxJob, pfxRun, pfxTail, pfxBlock, pfxSummary, pfxChange, pfxDamage, '!'}
+
+// checkLogs checks the write-ahead logs and the last value log in dir,
+// and that a write-ahead log is there if mark says the store was open.
+func checkLogs(dir string, mark openMark) error {
 	mems, err := filepath.Glob(filepath.Join(dir, "*.mem"))
 	if err != nil {
 		return err
+	}
+	if len(mems) == 0 && mark == markOpen {
+		return fmt.Errorf("%w: %s holds no write-ahead log (*.mem) although logdb did not close the store: it was deleted, and the writes it held are lost; %s",
+			ErrDamaged, dir, openDamageHint)
 	}
 	vlogs, err := filepath.Glob(filepath.Join(dir, "*.vlog"))
 	if err != nil {
