@@ -143,6 +143,9 @@ func (db *DB) open() error {
 		return fmt.Errorf("cannot open store in %s: %w (if a file of it is damaged: %s)", db.dir, classifyIOError(err), openDamageHint)
 	}
 	db.bdb = bdb
+	if db.disk.logs, err = newLogReserver(dataDir); err != nil {
+		return fmt.Errorf("cannot open store in %s: %w", db.dir, err)
+	}
 	if err := writeOpenMark(db.dir, markOpen); err != nil {
 		return err
 	}

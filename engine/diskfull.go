@@ -39,6 +39,7 @@ type diskGuard struct {
 	dir     string
 	reserve int64        // bytes to keep free; 0 disables the guard
 	slack   func() int64 // more bytes to keep free, measured with the free space
+	logs    *logReserver // the active logs to allocate before a write; nil for none
 
 	mu      sync.Mutex
 	checked time.Time // when free was measured
@@ -57,7 +58,16 @@ func newDiskGuard(dir string, reserve int64, slack func() int64) *diskGuard {
 // admit returns nil if a write of about need bytes leaves the reserve free,
 // or an error wrapping ErrDiskFull. op names the write for the message.
 func (g *diskGuard) admit(op string, need int64) error {
-	if g == nil || g.reserve <= 0 {
+	if g == nil {
+		return nil
+	}
+	if err := g.logs.reserve(); err != nil {
+		if op == "" {
+			return err
+		}
+		return fmt.Errorf("cannot %s: %w", op, err)
+	}
+	if g.reserve <= 0 {
 		return nil
 	}
 	g.mu.Lock()

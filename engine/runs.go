@@ -107,8 +107,8 @@ func (db *DB) Runs(ctx context.Context) ([]RunInfo, error) {
 	// The records are read in one pass over the 'R' keys, in run-ID
 	// order, and sorted, rather than by following the job index with a
 	// point lookup per run: a Badger Get looks in every level of the LSM
-	// tree, and those lookups were two thirds of the time (issue 6,
-	// BENCHMARKS.md "Runs"). They are gathered in fixed-size chunks and
+	// tree, and those lookups were two thirds of the time
+	// (BENCHMARKS.md "Runs"). They are gathered in fixed-size chunks and
 	// sorted by pointer, so that a RunInfo (256 bytes) is copied only into
 	// the result: growing one large slice by append copies it about four
 	// times over. The records are small, nearly always in the LSM tree

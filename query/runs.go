@@ -94,7 +94,7 @@ func runRuns(ctx context.Context, src RunSource, q *Query, opts Options, r *Rows
 		}
 	}
 	// A filter on one job, the console's "its attempts", reads only that
-	// job's runs where the source can list them (issue 6).
+	// job's runs where the source can list them.
 	job, oneJob := exactJob(q.Filter)
 	var runs []engine.RunInfo
 	var err error

@@ -26,8 +26,8 @@ const (
 // lineColumns lists the built-in columns, for \columns and completion.
 var lineColumns = []string{colTime, colLevel, colRun, colJob, colAttempt, colLine, colLabels, colMsg}
 
-// defaultColumns are the columns of a new shell, as issue 5 asks: time,
-// level, job/attempt:line and message.
+// defaultColumns are the columns of a new shell, those of the run-log
+// console: time, level, job/attempt:line and message.
 var defaultColumns = []string{colTime, colLevel, colRun, colMsg}
 
 // parseColumns reads a \columns list: names separated by commas or blanks.
