@@ -180,7 +180,9 @@ func ingestChild(ctx context.Context, dir, file string, ropts ingest.Options, pr
 	if err != nil {
 		return nil, err
 	}
-	res.DiskBytes, res.IndexBytes, res.Blocks = s.DiskBytes, s.IndexBytes, s.Blocks
+	// Measured closed: an open store holds its active logs allocated
+	// ahead of the writes.
+	res.DiskBytes, res.IndexBytes, res.Blocks = engine.DiskUsage(dir), s.IndexBytes, s.Blocks
 	res.PeakRSS = peakRSS()
 
 	res.DurableSec, res.IndexedSec = durable.Seconds(), indexed.Seconds()

@@ -19,7 +19,7 @@ type Stats struct {
 	Chunks        int64 // unsealed chunks in run tails
 	UnsealedLines int64 // lines in run tails
 
-	DiskBytes  int64 // bytes on disk under the data directory, index included
+	DiskBytes  int64 // bytes on disk under the data directory, index included, and the active logs' preallocation (see DiskUsage)
 	IndexBytes int64 // bytes on disk of the full-text index
 
 	// IndexReady reports whether the full-text index is in use; while it
@@ -102,6 +102,12 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	st.IndexBytes = dirSize(db.indexDir())
 	return st, nil
 }
+
+// DiskUsage returns the bytes on disk under dir, a data directory, as
+// allocated. Measure a closed store: an open one also holds its active
+// write-ahead and value logs allocated in full ahead of the writes (64 MiB
+// with the default options; see prealloc.go), which Stats.DiskBytes counts.
+func DiskUsage(dir string) int64 { return dirSize(dir) }
 
 // dirSize sums the sizes of the files under dir, as allocated on disk
 // where the platform tells.

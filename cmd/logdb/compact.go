@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/logdb/logdb/engine"
 )
 
 const compactUsage = `usage: logdb compact [--dir DIR]
@@ -27,15 +29,14 @@ func runCompact(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
+	// Sizes are measured closed: an open store holds its active logs
+	// allocated ahead of the writes.
+	before := engine.DiskUsage(g.dir)
 	db, err := openDB(g, false, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	before, err := db.Stats(ctx)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	if err := db.Compact(ctx); err != nil {
 		return err
@@ -44,9 +45,13 @@ func runCompact(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	took := time.Since(start)
+	if err := db.Close(); err != nil {
+		return err
+	}
+	disk := engine.DiskUsage(g.dir)
 	perLine := func(n int64) float64 { return float64(n) / float64(max(after.Lines, 1)) }
 	fmt.Fprintf(m.Stderr, "compacted in %v: %d → %d bytes on disk (%.1f → %.1f per line; index %.1f per line)\n",
-		time.Since(start).Round(time.Millisecond), before.DiskBytes, after.DiskBytes,
-		perLine(before.DiskBytes), perLine(after.DiskBytes), perLine(after.IndexBytes))
+		took.Round(time.Millisecond), before, disk, perLine(before), perLine(disk), perLine(after.IndexBytes))
 	return nil
 }

@@ -114,11 +114,12 @@ var storedBefore = regexp.MustCompile(`the (\d+) lines before it are stored`)
 // or pass instead of crashing, and that writes resume by themselves once
 // space is freed.
 func TestCLI_DiskFull_Ingest(t *testing.T) {
-	disk := smallDisk(t, 64)
+	// 64 MiB of it go to the store's preallocated logs.
+	disk := smallDisk(t, 128)
 	extra := ballast(t, disk, 44)
 	dir := filepath.Join(disk, "data")
 	env := []string{"LOGDB_DIR=" + dir}
-	in, lines := diskFullLines(t, 600_000)
+	in, lines := diskFullLines(t, 1_500_000)
 
 	r := runBin(t, "", env, "--disk-reserve", "16MiB", "ingest", "--job", "a", in)
 	if r.code != 1 || !strings.Contains(r.stderr, "disk full") {
@@ -163,7 +164,8 @@ func TestCLI_DiskFull_Ingest(t *testing.T) {
 // server stays up and serves reads; that it takes writes again by itself
 // once space is freed; and that every acknowledged line survives kill -9.
 func TestCLI_DiskFull_Serve(t *testing.T) {
-	disk := smallDisk(t, 64)
+	// 64 MiB of it go to the store's preallocated logs.
+	disk := smallDisk(t, 128)
 	extra := ballast(t, disk, 44)
 	dir := filepath.Join(disk, "data")
 	srv := startServe(t, dir, nil, "--rate", "0", "--disk-reserve", "16MiB")
