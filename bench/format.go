@@ -26,7 +26,7 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	}
 
 	if len(rep.Checks) > 0 {
-		fmt.Fprintf(ew, "\nIssue 3 figures (VictoriaLogs: single node on this machine, 1M lines of the synthetic workload)\n\n")
+		fmt.Fprintf(ew, "\nAgainst VictoriaLogs (single node on this machine, 1M lines of the synthetic workload)\n\n")
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "\tfigure\tlogdb\tVictoriaLogs\ttarget")
 		for _, c := range rep.Checks {

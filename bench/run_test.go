@@ -198,7 +198,7 @@ func TestRun_Small(t *testing.T) {
 	if err := rep.WriteTable(&table); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Issue 3 figures", "ingest one client until durable", "✓", "lines 1000–1100 of one run", "Intel", "timeout | count"} {
+	for _, s := range []string{"Against VictoriaLogs", "ingest one client until durable", "✓", "lines 1000–1100 of one run", "Intel", "timeout | count"} {
 		if s == "Intel" && !strings.Contains(rep.Machine.CPU, "Intel") {
 			continue
 		}
