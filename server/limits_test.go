@@ -229,7 +229,7 @@ func TestServer_QueryCancel(t *testing.T) {
 		t.Fatal("query not done")
 	}
 
-	ts2 := serveDB(t, db, &server.Options{Rate: -1, QueryTimeout: time.Millisecond})
+	ts2 := serveDB(t, db, &server.Options{Rate: -1, QueryTimeout: time.Nanosecond})
 	c := ts2.dial(t, nil)
 	_, err := c.Do(ctx, "QUERY", "/zz[0-9]+qq/")
 	var ce *client.Error
