@@ -234,7 +234,7 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	}
 	w := db.ix.indexed.Load()
 	var (
-		docs []index.Doc
+		docs []indexedBlock
 		dels []string
 		last uint64
 		n    int
@@ -269,7 +269,14 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	if err := applyParallel(ix, docs, dels, last); err != nil {
+	// The filters go first: a block in the index without its filter is
+	// read, but a filter is never trusted without its seal (see
+	// wordfilter.go), so either order is correct; this one keeps reads
+	// few.
+	if err := db.putFilters(docs, dels); err != nil {
+		return 0, err
+	}
+	if err := applyParallel(ix, docsOf(docs), dels, last); err != nil {
 		return 0, err
 	}
 	db.ix.indexed.Store(last)
@@ -339,8 +346,8 @@ func (db *DB) trimChangeLog(seq uint64) error {
 // blockDocs builds the documents of the blocks ids on all cores. A block
 // deleted since its change-log entry is added to dels instead: its own
 // deletion entry follows.
-func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, dels []string) ([]index.Doc, []string, error) {
-	docs := make([]index.Doc, len(ids))
+func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, dels []string) ([]indexedBlock, []string, error) {
+	docs := make([]indexedBlock, len(ids))
 	errs := make([]error, len(ids))
 	var (
 		wg   sync.WaitGroup
@@ -379,24 +386,80 @@ func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, del
 	return out, dels, nil
 }
 
-// blockDoc builds the index document of a sealed block.
-func (db *DB) blockDoc(txn *badger.Txn, id blockID) (index.Doc, error) {
-	item, err := txn.Get(blockKey(pfxBlock, id.run, id.first))
+// An indexedBlock is what the indexer makes of a sealed block: its index
+// document and its encoded word filter (nil if it has no id-like words).
+type indexedBlock struct {
+	id     blockID
+	doc    index.Doc
+	filter []byte
+}
+
+// blockDoc builds the index document and the word filter of a sealed block.
+func (db *DB) blockDoc(txn *badger.Txn, id blockID) (indexedBlock, error) {
+	item, err := txn.Get(blockKey(pfxSummary, id.run, id.first))
 	if err != nil {
-		return index.Doc{}, err
+		return indexedBlock{}, err
+	}
+	var s summary
+	if err := item.Value(func(v []byte) error {
+		s, err = decodeSummary(v)
+		return err
+	}); err != nil {
+		return indexedBlock{}, &unreadableBlock{id, err}
+	}
+	if item, err = txn.Get(blockKey(pfxBlock, id.run, id.first)); err != nil {
+		return indexedBlock{}, err
 	}
 	var b *block
 	if err := item.Value(func(v []byte) error {
 		b, err = db.codec.decodeBlock(id.first, v)
 		return err
 	}); err != nil {
-		return index.Doc{}, &unreadableBlock{id, err}
+		return indexedBlock{}, &unreadableBlock{id, err}
 	}
 	name, err := db.runName(txn, id.run)
 	if err != nil {
-		return index.Doc{}, err
+		return indexedBlock{}, err
 	}
-	return blockDocOf(id, name.job, b), nil
+	doc, ids := blockDocOf(id, name.job, b)
+	ib := indexedBlock{id: id, doc: doc}
+	if len(ids) > 0 && s.seq != 0 {
+		ib.filter = buildWordFilter(s.seq, ids)
+	}
+	return ib, nil
+}
+
+// putFilters stores the word filters of blocks and deletes those of the
+// deleted blocks dels (document IDs), which the indexer may have written
+// after their deletion. They need no sync: a filter lost in a crash only
+// means its block is read.
+func (db *DB) putFilters(blocks []indexedBlock, dels []string) error {
+	wb := db.bdb.NewWriteBatch()
+	defer wb.Cancel()
+	for _, d := range dels {
+		if id, err := parseDocID(d); err == nil {
+			if err := wb.Delete(blockKey(pfxFilter, id.run, id.first)); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range blocks {
+		if f := blocks[i].filter; f != nil {
+			if err := wb.Set(blockKey(pfxFilter, blocks[i].id.run, blocks[i].id.first), f); err != nil {
+				return err
+			}
+		}
+	}
+	return wb.Flush()
+}
+
+// docsOf returns the index documents of blocks.
+func docsOf(blocks []indexedBlock) []index.Doc {
+	docs := make([]index.Doc, len(blocks))
+	for i := range blocks {
+		docs[i] = blocks[i].doc
+	}
+	return docs
 }
 
 // An unreadableBlock is a block the indexer could not read or decode.
@@ -411,15 +474,17 @@ func (e *unreadableBlock) Error() string {
 
 func (e *unreadableBlock) Unwrap() error { return e.err }
 
-func blockDocOf(id blockID, job string, b *block) index.Doc {
+// blockDocOf returns the index document of block b and the hashes of its
+// id-like words, for its word filter.
+func blockDocOf(id blockID, job string, b *block) (index.Doc, []uint64) {
 	ts := newTermSet()
 	var levels [NumLevels]bool
 	for i := 0; i < b.len(); i++ {
 		ts.addMessage(i, b.msg(i))
 		levels[b.levels[i]] = true
 	}
-	terms, lines := ts.terms()
-	doc := index.Doc{ID: id.docID(), Terms: terms, Lines: lines, Job: job}
+	terms, lines, ids, prefixes := ts.split()
+	doc := index.Doc{ID: id.docID(), Terms: terms, Lines: lines, IDPrefixes: prefixes, Job: job}
 	for l := Level(1); int(l) < NumLevels; l++ {
 		if levels[l] {
 			doc.Levels = append(doc.Levels, l.String())
@@ -443,7 +508,7 @@ func blockDocOf(id blockID, job string, b *block) index.Doc {
 			doc.MaxTime = t
 		}
 	}
-	return doc
+	return doc, ids
 }
 
 func contains(ss []string, s string) bool {
@@ -488,7 +553,7 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 		return fmt.Errorf("cannot read store metadata: %w", err)
 	}
 	last := seq - 1
-	var docs []index.Doc
+	var docs []indexedBlock
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxSummary}})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -522,14 +587,20 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 			if err := db.disk.admit("rebuild the index", indexBatchNeed); err != nil {
 				return err
 			}
-			if err := ix.Apply(docs, nil, 0); err != nil {
+			if err := db.putFilters(docs, nil); err != nil {
+				return err
+			}
+			if err := ix.Apply(docsOf(docs), nil, 0); err != nil {
 				return err
 			}
 			docs = docs[:0]
 		}
 	}
 	it.Close()
-	if err := ix.Apply(docs, nil, last); err != nil {
+	if err := db.putFilters(docs, nil); err != nil {
+		return err
+	}
+	if err := ix.Apply(docsOf(docs), nil, last); err != nil {
 		return err
 	}
 	var g [8]byte

@@ -17,6 +17,7 @@ import (
 //	'M' runID(8) firstLine(8)         → block summary         see summary.go
 //	'C' seq(8)                        → op(1) runID(8) firstLine(8)   change log for the indexer
 //	'D' runID(8) firstLine(8)         → lines(uvarint) cause  a block found damaged; see damage.go
+//	'F' runID(8) firstLine(8)         → word filter           id-like words of a sealed block; see wordfilter.go
 //
 // Worked example: job "build", attempt 1 is run 7; its lines 1025…2048 form
 // a sealed block, the 1025th line being the first:
@@ -40,6 +41,7 @@ const (
 	pfxSummary = 'M'
 	pfxChange  = 'C'
 	pfxDamage  = 'D'
+	pfxFilter  = 'F'
 )
 
 // Store metadata names under pfxMeta.

@@ -31,6 +31,9 @@ type plan struct {
 	driver *textMatcher
 
 	ixq index.Query // nil: the index cannot narrow the search
+	// ids are the hashes of the id-like words every matching message
+	// holds, which word filters can rule blocks out by (wordfilter.go).
+	ids []uint64
 
 	// countWord, if set, is the index term of the filter's one word, which
 	// with countRest (the rest of the filter: job, attempt, time and line
@@ -81,8 +84,15 @@ func compile(f Filter) (*plan, error) {
 			p.levels = append(p.levels, c)
 		case WordFilter:
 			p.substrings = append(p.substrings, newTextMatcher(c.Word, false))
+			words(c.Word, func(w string, _, _ int) { p.addIDWord(w) })
 		case PhraseFilter:
 			p.substrings = append(p.substrings, newTextMatcher(c.Text, false))
+			// Only inner words are whole words of a match (see indexQuery).
+			words(c.Text, func(w string, start, end int) {
+				if start > 0 && end < len(c.Text) {
+					p.addIDWord(w)
+				}
+			})
 		}
 	}
 	for _, m := range p.substrings {
@@ -92,6 +102,13 @@ func compile(f Filter) (*plan, error) {
 	}
 	p.countWord, p.countRest = countPlan(conj)
 	return p, nil
+}
+
+// addIDWord adds word w to the plan's id-like words if it is one.
+func (p *plan) addIDWord(w string) {
+	if t := indexTerm(w); isIDWord(t) {
+		p.ids = append(p.ids, wordHash(t))
+	}
 }
 
 // countPlan returns the term and the rest of a filter made of one word and

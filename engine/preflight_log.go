@@ -100,7 +100,7 @@ func plausibleLogEntry(b []byte) bool {
 
 // logKeyStarts are the first bytes of every key logdb writes (keys.go)
 // and of Badger's own ("!badger!…").
-var logKeyStarts = []byte{pfxMeta, pfxJob, pfxRun, pfxTail, pfxBlock, pfxSummary, pfxChange, pfxDamage, '!'}
+var logKeyStarts = []byte{pfxMeta, pfxJob, pfxRun, pfxTail, pfxBlock, pfxSummary, pfxChange, pfxDamage, pfxFilter, '!'}
 
 // checkLogs checks the write-ahead logs and the last value log in dir,
 // and that a write-ahead log is there if mark says the store was open.

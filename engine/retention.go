@@ -330,6 +330,7 @@ func (db *DB) deleteRun(ctx context.Context, job string, attempt int, ok func(*r
 			{key: blockKey(pfxBlock, id.run, id.first), del: true},
 			{key: blockKey(pfxSummary, id.run, id.first), del: true},
 			{key: damageKey(id), del: true},
+			{key: blockKey(pfxFilter, id.run, id.first), del: true},
 		}
 		if sums[i].sealed {
 			seq := db.mu.nextSeq

@@ -20,12 +20,14 @@ type candidate struct {
 // candidates returns the blocks of txn's snapshot that may hold lines
 // matching p, pruned by their summaries.
 func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candidate, error) {
+	fr := newFilterReader(txn, p)
+	defer fr.close()
 	if p.jobs != nil {
-		return db.runCandidates(ctx, txn, p)
+		return db.runCandidates(ctx, txn, p, fr)
 	}
 	ix := db.ix.index.Load()
 	if p.ixq == nil || ix == nil || !db.ix.ready.Load() {
-		return db.scanCandidates(ctx, txn, p, nil)
+		return db.scanCandidates(ctx, txn, p, nil, fr)
 	}
 	// See indexer.go for why this order (snapshot, watermark, search) is
 	// safe.
@@ -36,7 +38,7 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 			return nil, ctx.Err()
 		}
 		// The index may be being rebuilt; scanning is always correct.
-		return db.scanCandidates(ctx, txn, p, nil)
+		return db.scanCandidates(ctx, txn, p, nil, fr)
 	}
 	want := make(map[blockID]bool, len(ids))
 	for _, s := range ids {
@@ -77,7 +79,7 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 
 	var out []candidate
 	for _, run := range tails {
-		cs, err := db.scanCandidates(ctx, txn, p, runKey(pfxSummary, run))
+		cs, err := db.scanCandidates(ctx, txn, p, runKey(pfxSummary, run), fr)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +89,15 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 			}
 		}
 	}
+	// In key order, for the filter reader and the LSM tree.
+	order := make([]blockID, 0, len(want))
 	for id := range want {
+		order = append(order, id)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		return order[i].run < order[j].run || order[i].run == order[j].run && order[i].first < order[j].first
+	})
+	for _, id := range order {
 		item, err := txn.Get(blockKey(pfxSummary, id.run, id.first))
 		if err == badger.ErrKeyNotFound {
 			continue // deleted since it was indexed
@@ -95,7 +105,7 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 		if err != nil {
 			return nil, err
 		}
-		c, err := db.candidate(txn, p, id, item)
+		c, err := db.candidate(txn, p, id, item, fr)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +117,7 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 }
 
 // scanCandidates reads the summaries under prefix (all blocks if nil).
-func (db *DB) scanCandidates(ctx context.Context, txn *badger.Txn, p *plan, prefix []byte) ([]candidate, error) {
+func (db *DB) scanCandidates(ctx context.Context, txn *badger.Txn, p *plan, prefix []byte, fr *filterReader) ([]candidate, error) {
 	if prefix == nil {
 		prefix = []byte{pfxSummary}
 	}
@@ -122,7 +132,7 @@ func (db *DB) scanCandidates(ctx context.Context, txn *badger.Txn, p *plan, pref
 		if !ok {
 			return nil, fmt.Errorf("%w: bad summary key", errCorrupt)
 		}
-		c, err := db.candidate(txn, p, blockID{run, first}, it.Item())
+		c, err := db.candidate(txn, p, blockID{run, first}, it.Item(), fr)
 		if err != nil {
 			return nil, err
 		}
@@ -134,8 +144,8 @@ func (db *DB) scanCandidates(ctx context.Context, txn *badger.Txn, p *plan, pref
 }
 
 // candidate decodes a summary and returns the candidate, or nil if the plan
-// rules the block out.
-func (db *DB) candidate(txn *badger.Txn, p *plan, id blockID, item *badger.Item) (*candidate, error) {
+// or the block's word filter (fr, which may be nil) rules the block out.
+func (db *DB) candidate(txn *badger.Txn, p *plan, id blockID, item *badger.Item, fr *filterReader) (*candidate, error) {
 	var s summary
 	err := item.Value(func(v []byte) error {
 		var err error
@@ -150,7 +160,7 @@ func (db *DB) candidate(txn *badger.Txn, p *plan, id blockID, item *badger.Item)
 	if err != nil {
 		return nil, err
 	}
-	if p.skip(id.first, &s) {
+	if p.skip(id.first, &s) || fr.rulesOut(id, &s) {
 		return nil, nil
 	}
 	name, err := db.runName(txn, id.run)
@@ -164,7 +174,7 @@ func (db *DB) candidate(txn *badger.Txn, p *plan, id blockID, item *badger.Item)
 }
 
 // runCandidates returns the candidates of the runs of the plan's jobs.
-func (db *DB) runCandidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candidate, error) {
+func (db *DB) runCandidates(ctx context.Context, txn *badger.Txn, p *plan, fr *filterReader) ([]candidate, error) {
 	var out []candidate
 	for _, job := range p.jobs {
 		runs, err := db.attemptsOf(txn, job)
@@ -186,7 +196,7 @@ func (db *DB) runCandidates(ctx context.Context, txn *badger.Txn, p *plan) ([]ca
 			if !ok {
 				continue
 			}
-			cs, err := db.scanCandidates(ctx, txn, p, runKey(pfxSummary, r.id))
+			cs, err := db.scanCandidates(ctx, txn, p, runKey(pfxSummary, r.id), fr)
 			if err != nil {
 				return nil, err
 			}

@@ -52,6 +52,15 @@ func indexTerm(tok string) string {
 	return tok
 }
 
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -180,23 +189,38 @@ func asciiCount(s string) int {
 	return n
 }
 
-// terms returns the terms and the number of lines holding each.
-func (ts *termSet) terms() ([]string, []uint32) {
+// split returns what the block's terms give: the index terms with the
+// number of lines holding each, the hashes of the id-like words for the
+// block's word filter, and the distinct prefixes of those words before
+// their first digit, which the index keeps for prefix lookups.
+func (ts *termSet) split() (terms []string, lines []uint32, ids []uint64, prefixes []string) {
 	n := len(ts.m)
 	if ts.inexact {
 		n++
 	}
-	terms := make([]string, 0, n)
-	lines := make([]uint32, 0, n)
+	terms = make([]string, 0, n)
+	lines = make([]uint32, 0, n)
+	var seen map[string]bool
 	for t, v := range ts.m {
-		terms = append(terms, t)
-		lines = append(lines, uint32(v>>32))
+		if !isIDWord(t) {
+			terms = append(terms, t)
+			lines = append(lines, uint32(v>>32))
+			continue
+		}
+		ids = append(ids, wordHash(t))
+		if p := idWordPrefix(t); p != "" && !seen[p] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[p] = true
+			prefixes = append(prefixes, p)
+		}
 	}
 	if ts.inexact {
 		terms = append(terms, inexactTerm)
 		lines = append(lines, 1)
 	}
-	return terms, lines
+	return terms, lines, ids, prefixes
 }
 
 // countTerm returns the index term of w if w is one word whose index term
@@ -214,7 +238,10 @@ func countTerm(w string) string {
 	if n != 1 || !whole {
 		return ""
 	}
-	return indexTerm(w)
+	if t := indexTerm(w); !isIDWord(t) {
+		return t
+	}
+	return "" // in the word filter, not the index
 }
 
 // indexQuery returns the index query that every block holding a line
@@ -243,9 +270,10 @@ func indexQuery(f Filter) index.Query {
 		// Every word of the needle is a whole word of a matching message:
 		// the needle's ends are word boundaries, and so are its inner
 		// non-word characters.
+		// Id-like words are in the word filters instead (see plan.ids).
 		var qs index.And
 		words(f.Word, func(w string, _, _ int) {
-			if t := indexTerm(w); t != "" {
+			if t := indexTerm(w); t != "" && !isIDWord(t) {
 				qs = append(qs, index.Term{Field: index.FieldTerms, Term: t})
 			}
 		})
@@ -263,13 +291,19 @@ func indexQuery(f Filter) index.Query {
 			case atStart:
 			case atEnd:
 				// The word the phrase's last word begins may be all
-				// digits, and so not indexed, only if that last word is.
+				// digits, and so not indexed, or id-like, and so in the
+				// word filter, only if that last word has a digit. If it
+				// has none, an id-like word it begins has its part before
+				// the first digit in the index.
 				t := strings.ToLower(w)
-				if len(t) <= maxTermBytes && !allDigits(t) {
-					qs = append(qs, index.Prefix{Field: index.FieldTerms, Prefix: t})
+				if len(t) <= maxTermBytes && !hasDigit(t) {
+					qs = append(qs, index.Or{
+						index.Prefix{Field: index.FieldTerms, Prefix: t},
+						index.Prefix{Field: index.FieldIDPrefixes, Prefix: t},
+					})
 				}
 			default:
-				if t := indexTerm(w); t != "" {
+				if t := indexTerm(w); t != "" && !isIDWord(t) {
 					qs = append(qs, index.Term{Field: index.FieldTerms, Term: t})
 				}
 			}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math/rand"
 	"sort"
 	"strings"
@@ -37,10 +38,16 @@ func TestTermSet_FastPath(t *testing.T) {
 }
 
 func dump(ts *termSet) string {
-	terms, lines := ts.terms()
+	terms, lines, ids, prefixes := ts.split()
 	out := make([]string, len(terms))
 	for i := range terms {
 		out[i] = terms[i] + "=" + string(rune('0'+lines[i]))
+	}
+	for _, h := range ids {
+		out = append(out, fmt.Sprintf("#%x", h))
+	}
+	for _, p := range prefixes {
+		out = append(out, "^"+p)
 	}
 	sort.Strings(out)
 	return strings.Join(out, " ")

@@ -12,11 +12,15 @@ import (
 
 // The document fields. Label values live in LabelField(name).
 const (
-	FieldTerms  = "t"    // distinct message terms
-	FieldLevels = "lv"   // level names present
-	FieldJob    = "job"  // the block's job
-	FieldMinT   = "tmin" // earliest time, Unix seconds rounded down
-	FieldMaxT   = "tmax" // latest time, Unix seconds rounded up
+	FieldTerms = "t" // distinct message terms
+	// FieldIDPrefixes holds, for the message words kept out of FieldTerms
+	// (the engine's id-like words), their distinct parts before the first
+	// digit, so that a prefix lookup still finds them.
+	FieldIDPrefixes = "tp"
+	FieldLevels     = "lv"   // level names present
+	FieldJob        = "job"  // the block's job
+	FieldMinT       = "tmin" // earliest time, Unix seconds rounded down
+	FieldMaxT       = "tmax" // latest time, Unix seconds rounded up
 )
 
 // LabelField returns the field holding the values of label name.
@@ -24,7 +28,7 @@ func LabelField(name string) string { return "l." + name }
 
 // layoutVersion changes whenever the document layout or the terms fed to it
 // change meaning; an index of another version must be rebuilt.
-const layoutVersion = "4"
+const layoutVersion = "5"
 
 // Doc is the index document of one block.
 type Doc struct {
@@ -33,10 +37,12 @@ type Doc struct {
 	// Lines[i], if Lines is not nil, is the number of the block's lines
 	// holding Terms[i]; it becomes the term's frequency in the index, so
 	// that TermCounts can count lines without reading them. Nil means 1.
-	Lines  []uint32
-	Levels []string            // distinct level names
-	Job    string              // the block's job
-	Labels map[string][]string // label name → distinct values
+	Lines []uint32
+	// IDPrefixes go into FieldIDPrefixes.
+	IDPrefixes []string
+	Levels     []string            // distinct level names
+	Job        string              // the block's job
+	Labels     map[string][]string // label name → distinct values
 	// MinTime and MaxTime bound the block's event times (Unix ns).
 	MinTime, MaxTime int64
 }
@@ -132,6 +138,9 @@ func keywordField(name, value string) *document.TextField {
 func (d *Doc) bleveDoc() *document.Document {
 	bd := document.NewDocument(d.ID)
 	bd.AddField(newTermsField(FieldTerms, d.Terms, d.Lines))
+	if len(d.IDPrefixes) > 0 {
+		bd.AddField(listField(FieldIDPrefixes, d.IDPrefixes))
+	}
 	bd.AddField(listField(FieldLevels, d.Levels))
 	bd.AddField(keywordField(FieldJob, d.Job))
 	for name, vals := range d.Labels {

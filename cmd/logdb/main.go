@@ -31,5 +31,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	os.Exit(m.Run(ctx, os.Args[1:]))
+	stopProfiles := startProfiles(os.Getenv)
+	code := m.Run(ctx, os.Args[1:])
+	stopProfiles()
+	os.Exit(code)
 }
