@@ -26,15 +26,19 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	}
 
 	if len(rep.Checks) > 0 {
-		fmt.Fprintf(ew, "\nAgainst VictoriaLogs (single node on this machine, 1M lines of the synthetic workload)\n\n")
+		if p := rep.Peer; p != nil {
+			fmt.Fprintf(ew, "\nAgainst VictoriaLogs (%s), run on the same file in this run\n\n", p.Version)
+		} else {
+			fmt.Fprintf(ew, "\nAgainst VictoriaLogs (single node on this machine, 1M lines of the synthetic workload)\n\n")
+		}
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "\tfigure\tlogdb\tVictoriaLogs\ttarget")
+		fmt.Fprintln(tw, "\tfigure\tlogdb\tVictoriaLogs\tratio\ttarget")
 		for _, c := range rep.Checks {
 			mark := "✗"
 			if c.Pass {
 				mark = "✓"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", mark, c.Title, fmtValue(c.Value, c.Unit), c.VictoriaLogs, c.Target)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, c.Title, fmtValue(c.Value, c.Unit), c.VictoriaLogs, c.ratio(), c.Target)
 		}
 		tw.Flush()
 	}
@@ -48,9 +52,20 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		if in.SearchableSec >= 0 {
 			fmt.Fprintf(ew, "  the last line was found %s after the load returned (%d %s for its text)\n", fmtMs(in.SearchableSec*1e3), in.SearchableQueries, plural(in.SearchableQueries, "query", "queries"))
 		}
-		fmt.Fprintf(ew, "  on disk: %.1f B/line (index %.1f) after Compact (%.2f s), Close and Open; %.1f B/line right after Flush\n",
-			in.DiskBytesPerLine, in.IndexBytesPerLine, in.CompactSec, float64(in.DiskBytesIndexed)/math.Max(float64(in.Lines), 1))
+		fmt.Fprintf(ew, "  on disk: %.1f B/line as the load left it (Flush, Close); %.1f B/line (index %.1f) after Compact (%.2f s)\n",
+			float64(in.DiskBytesIndexed)/math.Max(float64(in.Lines), 1), in.DiskBytesPerLine, in.IndexBytesPerLine, in.CompactSec)
 		fmt.Fprintf(ew, "  peak RSS of the child over its life, Compact included: %d MiB; %d lines rejected\n", in.PeakRSS>>20, in.Rejected)
+	}
+
+	if p := rep.Peer; p != nil {
+		fmt.Fprintf(ew, "\nVictoriaLogs (%s): one streaming POST of the file to /insert/jsonline (stream field job) took %.2f s (%s lines/s); the last line was visible after %.2f s; %.1f B/line on disk once its merges settled; peak RSS %d MiB\n",
+			p.Exe, p.IngestSec, fmtInt(int64(p.IngestLinesPerSec)), p.VisibleSec, p.DiskBytesPerLine, p.PeakRSS>>20)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nname\tLogsQL over HTTP\thits\truns\tp50\tp95")
+		for _, t := range p.Queries {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", t.Name, clip(t.What, 60), t.Hits, t.Reps, fmtMs(t.P50Ms), fmtMs(t.P95Ms))
+		}
+		tw.Flush()
 	}
 
 	if len(rep.Queries) > 0 {
@@ -227,4 +242,12 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// ratio returns logdb's figure over the peer's, "" without one.
+func (c *Check) ratio() string {
+	if c.Peer == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(c.Value/c.Peer, 'f', 2, 64) + "×"
 }

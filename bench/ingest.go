@@ -44,9 +44,10 @@ type IngestResult struct {
 	SearchableSec     float64 `json:"searchable_s"`
 	SearchableQueries int     `json:"searchable_queries"`
 
-	// DiskBytesIndexed is the size of the data directory right after Flush.
-	// DiskBytes and IndexBytes are the sizes after DB.Compact (which took
-	// CompactSec), Close and a new Open: the store settled.
+	// DiskBytesIndexed is the size of the data directory as the load
+	// leaves it: after Flush and Close, without Compact. DiskBytes and
+	// IndexBytes are the sizes after a new Open, DB.Compact (which took
+	// CompactSec) and Close.
 	DiskBytesIndexed  int64   `json:"disk_bytes_indexed"`
 	CompactSec        float64 `json:"compact_s"`
 	DiskBytes         int64   `json:"disk_bytes"`
@@ -156,10 +157,16 @@ func ingestChild(ctx context.Context, dir, file string, ropts ingest.Options, pr
 	}
 	indexed := time.Since(start)
 	res.PeakRSSIndexed = peakRSS()
-	if s, err := db.Stats(ctx); err == nil {
-		res.DiskBytesIndexed = s.DiskBytes
+	if err := db.Close(); err != nil {
+		return nil, err
 	}
+	// Measured closed: an open store holds its active logs allocated
+	// ahead of the writes.
+	res.DiskBytesIndexed = engine.DiskUsage(dir)
 
+	if db, err = engine.Open(dir, nil); err != nil {
+		return nil, err
+	}
 	t := time.Now()
 	if err := db.Compact(ctx); err != nil {
 		return nil, err
@@ -180,8 +187,6 @@ func ingestChild(ctx context.Context, dir, file string, ropts ingest.Options, pr
 	if err != nil {
 		return nil, err
 	}
-	// Measured closed: an open store holds its active logs allocated
-	// ahead of the writes.
 	res.DiskBytes, res.IndexBytes, res.Blocks = engine.DiskUsage(dir), s.IndexBytes, s.Blocks
 	res.PeakRSS = peakRSS()
 

@@ -92,6 +92,11 @@ type Options struct {
 	Exe      string
 	ChildEnv []string
 
+	// Peer, if set, is a program measured beside logdb on the same file in
+	// the same run: PeerVictoriaLogs, or the path of its binary. The file
+	// must be JSON lines.
+	Peer string
+
 	// Log, if set, receives progress lines.
 	Log io.Writer
 }

@@ -206,9 +206,19 @@ func measure(ctx context.Context, o *Options, db *engine.DB, d *Dataset, f *figu
 		return runQuery(ctx, db, f.query, qopts)
 	}
 	runtime.GC()
+	if err := t.repeat(o, once); err != nil {
+		return t, fmt.Errorf("%s: %w", f.what(), err)
+	}
+	return t, nil
+}
+
+// repeat runs once o.Warmup times, then at least o.MinReps times and more
+// until o.MinTime has passed or o.MaxReps are done, and records the
+// samples and the last run's hits and rows in t.
+func (t *Timing) repeat(o *Options, once func() (hits, rows int64, err error)) error {
 	for range o.Warmup {
 		if _, _, err := once(); err != nil {
-			return t, fmt.Errorf("%s: %w", f.what(), err)
+			return err
 		}
 	}
 	var samples []time.Duration
@@ -218,12 +228,12 @@ func measure(ctx context.Context, o *Options, db *engine.DB, d *Dataset, f *figu
 		hits, rows, err := once()
 		samples = append(samples, time.Since(t0))
 		if err != nil {
-			return t, fmt.Errorf("%s: %w", f.what(), err)
+			return err
 		}
 		t.Hits, t.Rows = hits, rows
 	}
 	t.setSamples(samples)
-	return t, nil
+	return nil
 }
 
 // cliLine shows a command line as one would type it.

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"math"
+	"strings"
 	"time"
 )
 
@@ -28,6 +30,9 @@ type Report struct {
 	// writing the workload (streaming) or reading the file took.
 	PreparePeakRSS int64 `json:"prepare_peak_rss_bytes,omitempty"`
 
+	// Peer is what the peer measured on the same file, if one ran.
+	Peer *PeerResult `json:"peer,omitempty"`
+
 	// Checks are the figures with targets, each beside VictoriaLogs'
 	// figure and its target.
 	Checks []Check  `json:"checks"`
@@ -41,6 +46,8 @@ type Check struct {
 	Value        float64 `json:"value"`
 	Unit         string  `json:"unit"` // "lines/s", "B/line", "MiB" or "ms"
 	VictoriaLogs string  `json:"victorialogs"`
+	// Peer is VictoriaLogs' figure when it ran beside logdb, else 0.
+	Peer         float64 `json:"peer,omitempty"`
 	Target       string  `json:"target"`
 	Limit        float64 `json:"limit"`
 	HigherBetter bool    `json:"higher_is_better"`
@@ -74,6 +81,9 @@ var goals = []goal{
 
 // checks computes the Checks of the figures rep has.
 func checks(rep *Report) []Check {
+	if rep.Peer != nil {
+		return peerChecks(rep)
+	}
 	values := map[string]float64{}
 	if in := rep.Ingest; in != nil {
 		values["ingest_durable"] = in.DurableLinesPerSec
@@ -108,6 +118,50 @@ func checks(rep *Report) []Check {
 			c.VictoriaLogs = g.vl + " " + g.unit
 		}
 		cs = append(cs, c)
+	}
+	return cs
+}
+
+// peerChecks computes the Checks against the peer measured in the same
+// run: ingest at least 1.25 times its rate until durable, every line
+// searchable no later than it makes the last one visible, at most 0.9 times
+// its bytes on disk as the load leaves the store, peak RSS within 256 MiB,
+// every query in process no slower than it answers over HTTP, and every
+// whole logdb process within 30 ms of that.
+func peerChecks(rep *Report) []Check {
+	p := rep.Peer
+	var cs []Check
+	add := func(name, title, unit string, v, peer, limit float64, higher bool, target string) {
+		c := Check{Name: name, Title: title, Value: v, Unit: unit, VictoriaLogs: fmtValue(peer, unit), Peer: peer,
+			Limit: limit, HigherBetter: higher, Target: target}
+		if higher {
+			c.Pass = v >= limit
+		} else {
+			c.Pass = v <= limit
+		}
+		cs = append(cs, c)
+	}
+	if in := rep.Ingest; in != nil {
+		add("ingest_durable", "ingest until durable", "lines/s", in.DurableLinesPerSec, p.IngestLinesPerSec, 1.25*p.IngestLinesPerSec, true, "≥ 1.25×")
+		add("searchable", "every line searchable (its index caught up)", "s", in.IndexedSec, p.VisibleSec, p.VisibleSec, false, "≤ 1×")
+		lines := math.Max(float64(in.Lines), 1)
+		add("disk_per_line", "bytes on disk per line as the load leaves it", "B/line", float64(in.DiskBytesIndexed)/lines, p.DiskBytesPerLine, 0.9*p.DiskBytesPerLine, false, "≤ 0.9×")
+		add("peak_rss", "peak RSS while ingesting", "MiB", float64(in.PeakRSSIndexed)/(1<<20), float64(p.PeakRSS)/(1<<20), 256, false, "≤ 256 MiB")
+	}
+	peer := map[string]float64{}
+	for _, t := range p.Queries {
+		peer[t.Name] = t.P50Ms
+	}
+	for _, t := range rep.Queries {
+		if v, ok := peer[t.Name]; ok {
+			add(t.Kind+"_"+t.Name, t.Kind+" "+t.Name+", in process", "ms", t.P50Ms, v, v, false, "≤ 1×")
+		}
+	}
+	for _, t := range rep.CLI {
+		name := strings.TrimPrefix(strings.TrimPrefix(t.Name, "query_"), "read_")
+		if v, ok := peer[name]; ok {
+			add("cli_"+name, name+", whole process", "ms", t.P50Ms, v, v+30, false, "≤ +30 ms")
+		}
 	}
 	return cs
 }

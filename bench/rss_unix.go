@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"os"
 	"runtime"
 	"syscall"
 )
@@ -32,4 +33,13 @@ func childPeakRSS(sysUsage any) int64 {
 		return maxrssBytes(int64(ru.Maxrss))
 	}
 	return 0
+}
+
+// allocated returns the bytes the file system allocated to a file, as du
+// counts them.
+func allocated(fi os.FileInfo) int64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Blocks * 512
+	}
+	return fi.Size()
 }

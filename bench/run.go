@@ -87,6 +87,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 	}
+	if o.Peer != "" {
+		if rep.Peer, err = runVictoriaLogs(ctx, &o, d, work); err != nil {
+			return nil, err
+		}
+	}
 	rep.Dataset = *d
 	rep.Checks = checks(rep)
 	rep.BenchPeakRSS = peakRSS()

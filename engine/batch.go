@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -176,6 +177,10 @@ func (wb *writeBatch) run(name runName, create bool) (*runState, error) {
 	if err != nil || rs != nil || !create {
 		return rs, err
 	}
+	// The job name is copied: the run stays in memory (db.mu.runs) while
+	// the store is open, and must not keep the caller's buffer alive (an
+	// ingest reader's arena chunk per run, 300 MB for 10M lines once).
+	name.job = strings.Clone(name.job)
 	rs = &runState{id: db.mu.nextRun, isNew: true, rec: runRecord{job: name.job, attempt: name.attempt, created: now()}}
 	db.mu.nextRun++
 	// Not in db.mu.runs until its first write commits.

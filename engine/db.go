@@ -95,6 +95,10 @@ func Open(dir string, opts *Options) (*DB, error) {
 	db.wg.Add(2)
 	go db.sealLoop()
 	go db.gcLoop()
+	if db.opts.MappedMemory > 0 {
+		db.wg.Add(1)
+		go db.mappedLoop(db.opts.MappedMemory)
+	}
 	db.startIndexer()
 	return db, nil
 }

@@ -95,6 +95,18 @@ func (ls Labels) Map() map[string]string {
 
 // normalize returns ls sorted by name, keeping the last value of a repeated
 // name. An ls that is already sorted with unique names is returned as is.
+// clone returns a deep copy of ls: new slice, new strings.
+func (ls Labels) clone() Labels {
+	if ls == nil {
+		return nil
+	}
+	out := make(Labels, len(ls))
+	for i, l := range ls {
+		out[i] = Label{Name: strings.Clone(l.Name), Value: strings.Clone(l.Value)}
+	}
+	return out
+}
+
 func (ls Labels) normalize() Labels {
 	ok := true
 	for i := 1; i < len(ls); i++ {

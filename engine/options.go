@@ -42,6 +42,16 @@ type Options struct {
 	// (DefaultBlockCacheBytes); a negative value turns the cache off.
 	BlockCacheBytes int64
 
+	// MappedMemory bounds the pages of the store's files that the process
+	// keeps mapped in memory (Badger and Bleve access their files through
+	// memory maps): past it, the engine gives the pages back to the kernel,
+	// which keeps them in its page cache (mapped.go). More lets repeated
+	// reads of the same data skip a minor page fault per page; the
+	// process's resident memory grows by as much. Default 64 MiB
+	// (DefaultMappedMemory); a negative value leaves the pages to the
+	// kernel.
+	MappedMemory int64
+
 	// Retention says how long runs are kept; see Retention and GC. Default
 	// (nil): runs are deleted 30 days after their last change.
 	Retention *Retention
@@ -92,6 +102,9 @@ func (o *Options) ensureDefaults() {
 	}
 	if o.BlockBytes == 0 {
 		o.BlockBytes = 256 << 10
+	}
+	if o.MappedMemory == 0 {
+		o.MappedMemory = DefaultMappedMemory
 	}
 	if o.SealAfter == 0 {
 		o.SealAfter = 2 * time.Second

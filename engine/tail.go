@@ -82,7 +82,9 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 	if rs.rec.lines == 0 && len(ns.rec.labels) == 0 {
 		// A run's labels are those of its first line unless StartRun
 		// gave some.
-		ns.rec.labels = append(Labels(nil), es[0].Labels...)
+		// Copied, strings too: the run stays in memory while the store is
+		// open, and must not keep the caller's buffers alive.
+		ns.rec.labels = es[0].Labels.clone()
 	}
 	if ns.rec.status == Waiting {
 		ns.rec.status = Running

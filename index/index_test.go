@@ -138,6 +138,10 @@ func TestIndex_TermCounts(t *testing.T) {
 	if len(got) != 2 || got["a"] != 7 || got["b"] != 300 {
 		t.Fatalf("TermCounts(timeout) = %v", got)
 	}
+	// A term on one line of a block, beside terms on many.
+	if got, _ := ix.TermCounts(context.Background(), FieldTerms, "x"); len(got) != 1 || got["a"] != 1 {
+		t.Fatalf("TermCounts(x) = %v, want a:1", got)
+	}
 	if got, _ := ix.TermCounts(context.Background(), FieldTerms, "absent"); len(got) != 0 {
 		t.Fatalf("TermCounts(absent) = %v", got)
 	}

@@ -122,10 +122,11 @@ func (f *termsField) NumPlainTextBytes() uint64                { return 0 }
 func (f *termsField) Size() int                                { return 64 + 48*len(f.freqs) }
 func (f *termsField) EncodedFieldType() byte                   { return 't' }
 
-// AnalyzedLength is 0: Bleve stores a field's length with every posting
-// (as the norm) and logdb never scores, so a length of 0 saves two to three
-// bytes per (block, term) pair (measured: BENCHMARKS.md).
-func (f *termsField) AnalyzedLength() int { return 0 }
+// AnalyzedLength is 1: Bleve stores a field's length with every posting
+// (as the norm) and logdb never scores, so a length of 1 saves two to three
+// bytes per (block, term) pair (measured: BENCHMARKS.md). Not 0: with a
+// length of 0, counts of terms on one line came out 0.
+func (f *termsField) AnalyzedLength() int { return 1 }
 func (f *termsField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies {
 	return f.freqs
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -122,7 +123,10 @@ func (l *Loader) read(ctx context.Context, r *Reader, out chan<- []engine.Entry)
 		if err != nil {
 			return err
 		}
-		l.runs[runKey{e.Job, e.Attempt}] = struct{}{}
+		if k := (runKey{e.Job, e.Attempt}); !l.seen(k) {
+			// A copy: the entry's strings live in the reader's arena.
+			l.runs[runKey{strings.Clone(e.Job), e.Attempt}] = struct{}{}
+		}
 		batch = append(batch, e)
 		bytes += len(e.Message)
 		if len(batch) == LoadBatchLines || bytes >= LoadBatchBytes {
@@ -131,4 +135,9 @@ func (l *Loader) read(ctx context.Context, r *Reader, out chan<- []engine.Entry)
 			}
 		}
 	}
+}
+
+func (l *Loader) seen(k runKey) bool {
+	_, ok := l.runs[k]
+	return ok
 }

@@ -13,6 +13,7 @@ import (
 const benchUsage = `usage: logdb bench [all|ingest|query|read] [--lines N] [--seed S] [--end TIME]
                    [--file FILE [--format F]] [--word W] [-o table|json|gobench]
                    [--dir DIR] [--keep] [--reps N] [--time D] [--cli-runs N] [--no-cli]
+                   [--peer victoria-logs|PATH]
        logdb bench gen [--lines N] [--seed S] [--end TIME] [-o FILE|-] [--force]
        logdb bench --server [ADDR] [--clients K] [--batch B] [--lines N] [--readers R]
                    [--read-count C] [--followers F] [--time D] [-o table|json|gobench]
@@ -78,6 +79,14 @@ Flags:
   --cli-runs N     runs of each whole-process command (default 5)
   --no-cli         skip the whole-process timings
   --exe PATH       the logdb binary for the child processes (default: this one)
+  --peer P         also run VictoriaLogs single node on the same JSON lines in
+                   the same run (P is victoria-logs, found in $LOGDB_PEERS,
+                   ../shared/peers or $PATH, or the path of its binary): one
+                   streaming POST to /insert/jsonline with the job as stream
+                   field, the time until the last line is visible, its data
+                   directory once its merges settle, its peak RSS, and the
+                   same queries in LogsQL over HTTP; the report shows both
+                   columns and the ratios
 
 Examples:
   logdb bench
@@ -87,6 +96,7 @@ Examples:
   logdb bench gen --lines 1000000 -o workload.jsonl
   logdb bench gen --lines 1000 | head -3
   logdb bench --server --clients 16 --batch 500
+  logdb bench --file logs.jsonl --format json --peer victoria-logs
 `
 
 func init() {
@@ -167,6 +177,7 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.IntVar(&b.o.CLIRuns, "cli-runs", 5, "")
 	fs.BoolVar(&b.o.NoCLI, "no-cli", false, "")
 	fs.StringVar(&b.o.Exe, "exe", "", "")
+	fs.StringVar(&b.o.Peer, "peer", "", "")
 	globalDir := g.dir
 	pos, err := parseArgs(fs, args)
 	if err != nil {
