@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/table"
 	"github.com/dgraph-io/ristretto/v2/z"
+
+	"github.com/logdb/logdb/internal/verified"
 )
 
 // ErrDamaged is wrapped by the errors of Open when a file of the store is
@@ -42,9 +45,14 @@ const openDamageHint = "logdb has changed nothing; restore the directory from a 
 // an unlisted table means the MANIFEST lost records, and Badger would
 // delete the table with the lines in it.
 //
-// It costs one read of the LSM tree's tables per Open; blocks live in the
-// value log, so the tables hold only keys, summaries, run records and
+// It reads the tables that are new or changed since their last check, or
+// were last checked more than a day ago (package verified); blocks live in
+// the value log, so the tables hold only keys, summaries, run records and
 // unsealed tails (a few MB for 1M lines).
+// verifiedTables, in the data directory's parent, lists the tables
+// checkBadgerFiles verified.
+const verifiedTables = "VERIFIED"
+
 func checkBadgerFiles(dir string, mark openMark) error {
 	crashed := mark != markClean
 	mfPath := filepath.Join(dir, badger.ManifestFilename)
@@ -100,11 +108,25 @@ func checkBadgerFiles(dir string, mark openMark) error {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	// Tables verified before and unchanged since are not read again (see
+	// package verified); the record lives beside data/.
+	rec := verified.Load(filepath.Join(filepath.Dir(dir), verifiedTables))
+	now := time.Now()
 	for _, id := range ids {
-		if err := checkTable(table.NewFilename(id, dir), mf.Tables[id].Compression); err != nil {
+		name := table.NewFilename(id, dir)
+		fi, err := os.Stat(name)
+		if err == nil && rec.Fresh(filepath.Base(name), fi, now) {
+			continue
+		}
+		if err := checkTable(name, mf.Tables[id].Compression); err != nil {
 			return err
 		}
+		if fi != nil {
+			rec.Verified(filepath.Base(name), fi, now)
+		}
 	}
+	// Best effort: without the record the next Open reads every table.
+	_ = rec.Save()
 	return checkLogs(dir, mark)
 }
 

@@ -13,7 +13,12 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/logdb/logdb/internal/verified"
 )
+
+// verifiedFile, in the index directory, lists the segments Check verified.
+const verifiedFile = "verified"
 
 // ErrDamaged is wrapped by the error of Open (and Check) when a file of the
 // index fails its checksum or is malformed. The index is derived data: the
@@ -25,20 +30,34 @@ var ErrDamaged = errors.New("index: damaged")
 // before it), and the structure of the root file that lists the segments.
 // Bleve trusts its files: a flipped bit in a segment's footer makes it
 // panic, and one in a postings list makes a search miss documents, which
-// for logdb would be a query that misses lines. Check reads the whole
-// index, at disk or page-cache speed (about 5 ms for the index of 1M
-// lines).
+// for logdb would be a query that misses lines. Check reads every segment
+// that is new or changed since it last verified it, or that it verified
+// more than a day ago (package verified), at disk or page-cache speed;
+// reading all of them took 110 ms of every open of a 10M-line store.
 func Check(dir string) error {
 	store := filepath.Join(dir, "store")
 	segs, err := filepath.Glob(filepath.Join(store, "*.zap"))
 	if err != nil {
 		return err
 	}
+	// Segments verified before and unchanged since are not read again
+	// (see package verified).
+	rec := verified.Load(filepath.Join(dir, verifiedFile))
+	now := time.Now()
 	for _, name := range segs {
+		fi, err := os.Stat(name)
+		if err == nil && rec.Fresh(filepath.Base(name), fi, now) {
+			continue
+		}
 		if err := checkSegment(name); err != nil {
 			return err
 		}
+		if fi != nil {
+			rec.Verified(filepath.Base(name), fi, now)
+		}
 	}
+	// Best effort: without the record the next Open reads every segment.
+	_ = rec.Save()
 	root := filepath.Join(store, "root.bolt")
 	if _, err := os.Stat(root); err == nil {
 		if err := checkRoot(root); err != nil {
