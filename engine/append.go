@@ -17,6 +17,22 @@ import (
 // error may leave a prefix of some runs' new lines stored, numbered without
 // gaps.
 func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
+	return db.AppendWith(ctx, AppendOptions{}, entries...)
+}
+
+// AppendOptions tune one AppendWith.
+type AppendOptions struct {
+	// Ended, if set, reports the runs whose lines in this call are their
+	// last for a while: their lines are sealed into blocks (and indexed)
+	// in the same write, instead of waiting as an unsealed tail to be
+	// merged with later lines and sealed once idle, which writes them
+	// again. A bulk load says so of the runs its input has moved past.
+	// Later lines of such a run start a block of their own.
+	Ended func(job string, attempt int) bool
+}
+
+// AppendWith is Append with options.
+func (db *DB) AppendWith(ctx context.Context, opts AppendOptions, entries ...Entry) ([]int64, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
@@ -89,10 +105,11 @@ func (db *DB) Append(ctx context.Context, entries ...Entry) ([]int64, error) {
 				lines[i] = e.Line
 				piece = append(piece, e)
 			}
-			if err := wb.appendLines(rs, piece); err != nil {
+			idx = idx[n:]
+			ended := len(idx) == 0 && opts.Ended != nil && opts.Ended(name.job, name.attempt)
+			if err := wb.appendLines(rs, piece, ended); err != nil {
 				return nil, err
 			}
-			idx = idx[n:]
 		}
 	}
 	if err := wb.commit(); err != nil {

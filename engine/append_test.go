@@ -231,3 +231,46 @@ func TestDB_AppendKeepsNoCallerMemory(t *testing.T) {
 	}
 	t.Fatal("the caller's buffer is still referenced after Append returned")
 }
+
+// Ensure that AppendWith seals the lines of the runs Ended names in the same
+// write, leaving them no tail, that later lines of such a run start a block
+// of their own, and that the other runs keep their tails.
+func TestDB_AppendWithEnded(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.MustOpenDB(t, &engine.Options{SealAfter: time.Hour})
+	var es []engine.Entry
+	for i := 0; i < 1500; i++ {
+		es = append(es, engine.Entry{Job: "done", Message: fmt.Sprintf("line %d", i+1)})
+	}
+	for i := 0; i < 10; i++ {
+		es = append(es, engine.Entry{Job: "going", Message: fmt.Sprintf("line %d", i+1)})
+	}
+	ended := func(job string, _ int) bool { return job == "done" }
+	if _, err := db.AppendWith(ctx, engine.AppendOptions{Ended: ended}, es...); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// done: 1024 + 476 sealed; going: 10 in its tail.
+	if st.Blocks != 2 || st.UnsealedLines != 10 {
+		t.Fatalf("%d blocks, %d unsealed lines; want 2 and 10", st.Blocks, st.UnsealedLines)
+	}
+	if _, err := db.AppendWith(ctx, engine.AppendOptions{Ended: ended},
+		engine.Entry{Job: "done", Message: "line 1501"}, engine.Entry{Job: "done", Message: "line 1502"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Stats(ctx); st.Blocks != 3 || st.UnsealedLines != 10 {
+		t.Fatalf("after more lines of an ended run: %d blocks, %d unsealed lines; want 3 and 10", st.Blocks, st.UnsealedLines)
+	}
+	got := readAll(t, db, "done", 0, 100)
+	if len(got) != 1502 {
+		t.Fatalf("read %d lines of done, want 1502", len(got))
+	}
+	for i, e := range got {
+		if want := fmt.Sprintf("line %d", i+1); e.Line != int64(i+1) || e.Message != want {
+			t.Fatalf("line %d: %d %q, want %q", i+1, e.Line, e.Message, want)
+		}
+	}
+}

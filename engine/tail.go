@@ -19,8 +19,9 @@ import (
 // and so the index. A tail idle for SealAfter is sealed as it is.
 
 // appendLines writes es, consecutive new lines of run rs, and installs the
-// run's new state when they commit.
-func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
+// run's new state when they commit. With seal, the tail and es are sealed
+// whole, leaving no tail (AppendOptions.Ended).
+func (wb *writeBatch) appendLines(rs *runState, es []Entry, seal bool) error {
 	ns := rs.clone()
 	ns.isNew = false
 	var ops []op
@@ -36,9 +37,9 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 	ns.rec.addSummary(&sum)
 
 	tailN, tailB := rs.tailLines()
-	if tailN+len(es) >= wb.db.opts.BlockLines || tailB+sum.bytes >= int64(wb.db.opts.BlockBytes) {
+	if seal || tailN+len(es) >= wb.db.opts.BlockLines || tailB+sum.bytes >= int64(wb.db.opts.BlockBytes) {
 		// Cut the tail and the new lines into sealed blocks; what is left
-		// over becomes the new tail.
+		// over becomes the new tail, unless seal.
 		all, delOps, err := wb.loadChunks(rs.id, rs.tail)
 		if err != nil {
 			return err
@@ -48,7 +49,7 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry) error {
 		ns.tail = nil
 		for len(all) > 0 {
 			n, full := wb.db.cut(all)
-			if full {
+			if full || seal {
 				ops = append(ops, wb.db.blockOps(rs.id, all[:n], true)...)
 			} else {
 				ops = append(ops, wb.db.blockOps(rs.id, all[:n], false)...)
