@@ -136,8 +136,13 @@ func runVictoriaLogs(ctx context.Context, o *Options, d *Dataset, work string) (
 	}
 	fmt.Fprintf(o.Log, "bench: %s %s on %s; posting %s…\n", PeerVictoriaLogs, res.Version, base, d.File)
 
+	msgField, timeField, err := jsonFields(d.File)
+	if err != nil {
+		return nil, err
+	}
+	insert := base + "/insert/jsonline?" + url.Values{"_stream_fields": {"job"}, "_msg_field": {msgField}, "_time_field": {timeField}}.Encode()
 	start := time.Now()
-	if err := postFile(ctx, base+"/insert/jsonline?_stream_fields=job", d.File); err != nil {
+	if err := postFile(ctx, insert, d.File); err != nil {
 		return nil, fmt.Errorf("peer %s: %w", PeerVictoriaLogs, err)
 	}
 	res.IngestSec = time.Since(start).Seconds()
@@ -278,6 +283,37 @@ func vlHits(rows []map[string]string) int64 {
 
 // logsQLQuote quotes s as a LogsQL string.
 func logsQLQuote(s string) string { return strconv.Quote(s) }
+
+// jsonFields returns the names of the message and time fields of the JSON
+// lines in path, from its first line: _msg or msg, _time or time.
+func jsonFields(path string) (msg, tm string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	line, err := br.ReadBytes('\n')
+	if err != nil && len(line) == 0 {
+		return "", "", fmt.Errorf("%s: %w", path, err)
+	}
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(line, &rec); err != nil {
+		return "", "", fmt.Errorf("%s: line 1 is not a JSON object: %w", path, err)
+	}
+	msg, tm = "_msg", "_time"
+	if _, ok := rec["_msg"]; !ok {
+		if _, ok := rec["msg"]; ok {
+			msg = "msg"
+		}
+	}
+	if _, ok := rec["_time"]; !ok {
+		if _, ok := rec["time"]; ok {
+			tm = "time"
+		}
+	}
+	return msg, tm, nil
+}
 
 // postFile sends the file at path in one streaming POST of JSON lines.
 func postFile(ctx context.Context, u, path string) error {

@@ -230,3 +230,50 @@ func TestRun_Small(t *testing.T) {
 		t.Errorf("%d benchmark lines, want %d:\n%s", n, want, gb.String())
 	}
 }
+
+// Ensure that with a peer, Run loads the same file into VictoriaLogs, that
+// the peer's answers to the word, count, run and range queries agree with
+// logdb's, and that the checks compare against the peer's figures. Skipped
+// when no VictoriaLogs binary is found.
+func TestRun_Peer(t *testing.T) {
+	if _, err := findPeer(PeerVictoriaLogs); err != nil {
+		t.Skipf("no peer to run: %v", err)
+	}
+	o := Options{
+		Lines: 20000, Seed: 3, End: time.Date(2025, 3, 21, 0, 0, 0, 0, time.UTC),
+		Exe: os.Args[0], ChildEnv: []string{childEnv},
+		Warmup: 0, MinReps: 1, MinTime: time.Millisecond, NoCLI: true,
+		Peer: PeerVictoriaLogs,
+	}
+	var log bytes.Buffer
+	o.Log = &log
+	rep, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	p := rep.Peer
+	if p == nil || p.Lines != rep.Dataset.Lines || p.IngestSec <= 0 || p.VisibleSec < p.IngestSec || p.DiskBytes <= 0 {
+		t.Fatalf("peer result %+v", p)
+	}
+	peer := map[string]int64{}
+	for _, q := range p.Queries {
+		peer[q.Name] = q.Hits
+	}
+	for _, q := range rep.Queries {
+		switch q.Name {
+		case figWord, figWordCount, figLevelJob, figReadRun, figReadRange, figCountByLevel:
+			if peer[q.Name] != q.Hits {
+				t.Errorf("%s: VictoriaLogs found %d, logdb %d", q.Name, peer[q.Name], q.Hits)
+			}
+		}
+	}
+	var found bool
+	for _, c := range rep.Checks {
+		if c.Name == "ingest_durable" {
+			found = c.Peer == p.IngestLinesPerSec && c.Limit == 1.25*p.IngestLinesPerSec
+		}
+	}
+	if !found {
+		t.Errorf("no ingest check against the peer's rate: %+v", rep.Checks)
+	}
+}

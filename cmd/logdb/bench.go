@@ -54,7 +54,9 @@ reports requests/s, lines/s and p50/p99 latency per operation, and checks
 that the store holds exactly the lines acknowledged.
 
 Each figure is shown beside VictoriaLogs' figure and logdb's target with
-a check mark (both are for 1,000,000 lines on a 2-core machine). query and read use the store in --dir if it holds lines, and load
+a check mark: figures measured once for 1,000,000 lines on a 2-core
+machine, or with --peer those VictoriaLogs gives in the same run, with the
+ratios. query and read use the store in --dir if it holds lines, and load
 one first otherwise.
 
 Flags:
