@@ -19,20 +19,24 @@ import (
 // the client hangs up or the server begins to shut down, and is answered;
 // so an append is acknowledged or refused, never half-written.
 
+// Appends are not counted by the rate limit: the limit is the read API's
+// (GetInstanceLog allows 20 requests a second), and appends are bounded by
+// the request size and batched by the group commit, so a shipper or
+// `logdb --server … ingest` is not throttled to 20 batches a second.
 func init() {
 	register(
 		&command{
-			name: "APPEND", arity: -4, run: cmdAppendText,
+			name: "APPEND", arity: -4, run: cmdAppendText, free: true,
 			usage:   "APPEND job attempt line [line ...]",
 			summary: "append text lines (an argument may hold several, one per \\n); time and level are detected as by logdb ingest",
 		},
 		&command{
-			name: "APPENDJSON", arity: -4, run: cmdAppendJSON,
+			name: "APPENDJSON", arity: -4, run: cmdAppendJSON, free: true,
 			usage:   "APPENDJSON job attempt json [json ...]",
 			summary: "append JSON lines (time, level, msg, labels; job and attempt keys override the arguments)",
 		},
 		&command{
-			name: "APPENDENTRIES", arity: -7, run: cmdAppendEntries,
+			name: "APPENDENTRIES", arity: -7, run: cmdAppendEntries, free: true,
 			usage:   "APPENDENTRIES job attempt time level msg nlabels [name value ...] [job attempt time ...]",
 			summary: "append exact entries (time: Unix ns or RFC 3339, 0 for now; level: name or \"\"), as package client does",
 		},

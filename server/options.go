@@ -110,8 +110,8 @@ type Options struct {
 
 	// Rate is the most requests per second per connection, with bursts of
 	// Burst; a request over it is answered "-RATELIMIT … retry after N ms"
-	// and not run, and the connection stays usable. Default 20, as
-	// GetInstanceLog allows; negative: no limit.
+	// and not run, and the connection stays usable. Appends are not
+	// counted. Default 20, as GetInstanceLog allows; negative: no limit.
 	Rate float64
 
 	// Burst is the token bucket's size. Default: Rate, at least 1.

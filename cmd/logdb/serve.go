@@ -54,8 +54,9 @@ Flags:
   --tls-cert F           serve TLS with this certificate (PEM) ...
   --tls-key F            ... and key
   --max-conns N          most connections at once (default 256)
-  --rate N               most requests per second per connection, 0 for no
-                         limit (default 20, as GetInstanceLog allows)
+  --rate N               most requests per second per connection, appends
+                         not counted, 0 for no limit (default 20, as
+                         GetInstanceLog allows)
   --burst N              requests allowed at once above the rate (default: rate)
   --max-request-bytes N  largest request (default 67108864)
   --max-line-bytes N     longest log line appended (default 4194304)
