@@ -129,14 +129,19 @@ func FuzzDecodeBlock(f *testing.F) {
 	})
 }
 
-// FuzzDecodeSummary does the same for block summaries and run records.
+// FuzzDecodeSummary does the same for block summaries, run records and
+// word filters.
 func FuzzDecodeSummary(f *testing.F) {
 	s := summary{sealed: true, count: 3, minT: -5, maxT: 9, bytes: 12, seq: 4}
 	f.Add(s.encode())
 	r := runRecord{job: "j", attempt: 2, lines: 10}
 	f.Add(r.encode())
+	f.Add(buildWordFilter(7, []uint64{1, 2, 3}))
 	f.Fuzz(func(t *testing.T, v []byte) {
 		_, _ = decodeSummary(v)
 		_, _ = decodeRunRecord(v)
+		if wf, err := decodeWordFilter(v); err == nil {
+			wf.mayHold([]uint64{0, 1 << 63})
+		}
 	})
 }
