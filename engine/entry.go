@@ -93,8 +93,6 @@ func (ls Labels) Map() map[string]string {
 	return m
 }
 
-// normalize returns ls sorted by name, keeping the last value of a repeated
-// name. An ls that is already sorted with unique names is returned as is.
 // clone returns a deep copy of ls: new slice, new strings.
 func (ls Labels) clone() Labels {
 	if ls == nil {
@@ -107,6 +105,8 @@ func (ls Labels) clone() Labels {
 	return out
 }
 
+// normalize returns ls sorted by name, keeping the last value of a repeated
+// name. An ls that is already sorted with unique names is returned as is.
 func (ls Labels) normalize() Labels {
 	ok := true
 	for i := 1; i < len(ls); i++ {

@@ -5,7 +5,7 @@ import "time"
 // Badger and Bleve read and write their files through memory maps, and
 // the pages of a mapped file that the process touched stay in its resident
 // set until the file is unmapped, which for a store's value logs and index
-// segments is when the store closes: a 10M-line load held 800 MB of them.
+// segments is when the store closes: a 10M-line load held over 600 MB of them.
 // The kernel would give them up under memory pressure, but they count in
 // the process's RSS and crowd out other programs' page cache first.
 //

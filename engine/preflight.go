@@ -30,6 +30,10 @@ const damageHint = "run `logdb verify` to see what is readable, or restore the d
 // opening. Nothing has been changed: Badger has not seen the directory.
 const openDamageHint = "logdb has changed nothing; restore the directory from a backup, and keep a copy of this one for what it still holds"
 
+// verifiedTables, in the data directory's parent, lists the tables
+// checkBadgerFiles verified.
+const verifiedTables = "VERIFIED"
+
 // checkBadgerFiles inspects the Badger directory before Badger opens it.
 //
 // Badger trusts its files: a truncated or bit-flipped table makes it panic
@@ -49,10 +53,6 @@ const openDamageHint = "logdb has changed nothing; restore the directory from a 
 // were last checked more than a day ago (package verified); blocks live in
 // the value log, so the tables hold only keys, summaries, run records and
 // unsealed tails (a few MB for 1M lines).
-// verifiedTables, in the data directory's parent, lists the tables
-// checkBadgerFiles verified.
-const verifiedTables = "VERIFIED"
-
 func checkBadgerFiles(dir string, mark openMark) error {
 	crashed := mark != markClean
 	mfPath := filepath.Join(dir, badger.ManifestFilename)
@@ -114,15 +114,8 @@ func checkBadgerFiles(dir string, mark openMark) error {
 	now := time.Now()
 	for _, id := range ids {
 		name := table.NewFilename(id, dir)
-		fi, err := os.Stat(name)
-		if err == nil && rec.Fresh(filepath.Base(name), fi, now) {
-			continue
-		}
-		if err := checkTable(name, mf.Tables[id].Compression); err != nil {
+		if err := rec.Check(name, now, func() error { return checkTable(name, mf.Tables[id].Compression) }); err != nil {
 			return err
-		}
-		if fi != nil {
-			rec.Verified(filepath.Base(name), fi, now)
 		}
 	}
 	// Best effort: without the record the next Open reads every table.

@@ -79,15 +79,28 @@ func buildWordFilter(seq uint64, hs []uint64) []byte {
 	start := len(v)
 	v = v[:start+nbytes]
 	bits := v[start:]
-	m := uint32(nbytes * 8)
 	for _, h := range hs {
-		h1, h2 := uint32(h), uint32(h>>32)|1
-		for i := uint32(0); i < filterProbes; i++ {
-			b := (h1 + i*h2) % m
-			bits[b/8] |= 1 << (b % 8)
-		}
+		probes(h, len(bits), func(byteIdx int, mask byte) bool {
+			bits[byteIdx] |= mask
+			return true
+		})
 	}
 	return appendCRC(v)
+}
+
+// probes calls fn with the byte and bit of each of the filterProbes bits of
+// hash h in a filter of n bytes (double hashing: bit i is (h1 + i·h2) mod
+// 8n), until fn returns false; it reports whether fn never did.
+func probes(h uint64, n int, fn func(byteIdx int, mask byte) bool) bool {
+	m := uint32(n * 8)
+	h1, h2 := uint32(h), uint32(h>>32)|1
+	for i := uint32(0); i < filterProbes; i++ {
+		b := (h1 + i*h2) % m
+		if !fn(int(b/8), 1<<(b%8)) {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeWordFilter decodes an encoded filter. The result aliases v.
@@ -110,14 +123,10 @@ func decodeWordFilter(v []byte) (wordFilter, error) {
 
 // mayHold reports whether the block may hold a word of every hash in hs.
 func (f *wordFilter) mayHold(hs []uint64) bool {
-	m := uint32(len(f.bits) * 8)
+	set := func(byteIdx int, mask byte) bool { return f.bits[byteIdx]&mask != 0 }
 	for _, h := range hs {
-		h1, h2 := uint32(h), uint32(h>>32)|1
-		for i := uint32(0); i < filterProbes; i++ {
-			b := (h1 + i*h2) % m
-			if f.bits[b/8]&(1<<(b%8)) == 0 {
-				return false
-			}
+		if !probes(h, len(f.bits), set) {
+			return false
 		}
 	}
 	return true

@@ -45,15 +45,8 @@ func Check(dir string) error {
 	rec := verified.Load(filepath.Join(dir, verifiedFile))
 	now := time.Now()
 	for _, name := range segs {
-		fi, err := os.Stat(name)
-		if err == nil && rec.Fresh(filepath.Base(name), fi, now) {
-			continue
-		}
-		if err := checkSegment(name); err != nil {
+		if err := rec.Check(name, now, func() error { return checkSegment(name) }); err != nil {
 			return err
-		}
-		if fi != nil {
-			rec.Verified(filepath.Base(name), fi, now)
 		}
 	}
 	// Best effort: without the record the next Open reads every segment.

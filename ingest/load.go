@@ -163,7 +163,7 @@ func (l *Loader) read(ctx context.Context, r *Reader, out chan<- loadBatch) erro
 		if err != nil {
 			return err
 		}
-		if k := (runKey{e.Job, e.Attempt}); !l.seen(k) {
+		if _, ok := l.runs[runKey{e.Job, e.Attempt}]; !ok {
 			// A copy: the entry's strings live in the reader's arena.
 			l.runs[runKey{strings.Clone(e.Job), e.Attempt}] = struct{}{}
 		}
@@ -175,9 +175,4 @@ func (l *Loader) read(ctx context.Context, r *Reader, out chan<- loadBatch) erro
 			}
 		}
 	}
-}
-
-func (l *Loader) seen(k runKey) bool {
-	_, ok := l.runs[k]
-	return ok
 }

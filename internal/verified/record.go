@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,6 +69,24 @@ func (r *Record) Fresh(name string, fi os.FileInfo, now time.Time) bool {
 // Verified records that the file name with info fi was just verified.
 func (r *Record) Verified(name string, fi os.FileInfo, now time.Time) {
 	r.seen[name] = entry{size: fi.Size(), mtime: fi.ModTime().UnixNano(), verified: now.Unix()}
+}
+
+// Check runs check on the file at path unless it is fresh, and records it
+// as verified if check passes. A file that cannot be stat'ed is checked
+// (check reports what is wrong with it) and not recorded.
+func (r *Record) Check(path string, now time.Time, check func() error) error {
+	name := filepath.Base(path)
+	fi, err := os.Stat(path)
+	if err == nil && r.Fresh(name, fi, now) {
+		return nil
+	}
+	if err := check(); err != nil {
+		return err
+	}
+	if fi != nil {
+		r.Verified(name, fi, now)
+	}
+	return nil
 }
 
 // Save writes the record of the files passed to Fresh and Verified since
