@@ -84,7 +84,7 @@ func (r *logReserver) reserve() error {
 		if !exists(filepath.Join(r.dir, name)) {
 			break
 		}
-		if err := r.allocate(name); err != nil {
+		if done, err := r.allocate(name); err != nil || !done {
 			r.checked = time.Time{} // try again on the next write
 			return err
 		}
@@ -95,7 +95,7 @@ func (r *logReserver) reserve() error {
 		if !exists(filepath.Join(r.dir, name)) {
 			break
 		}
-		if err := r.allocate(name); err != nil {
+		if done, err := r.allocate(name); err != nil || !done {
 			r.checked = time.Time{}
 			return err
 		}
@@ -105,20 +105,26 @@ func (r *logReserver) reserve() error {
 }
 
 // allocate asks the file system for every block of the file name in r.dir,
-// keeping its size. A file system without fallocate gets no protection; a
-// file deleted meanwhile (a flushed memtable's log) needs none.
-func (r *logReserver) allocate(name string) error {
+// keeping its size, and reports whether the file is done with. A file
+// system without fallocate gets no protection; a file deleted meanwhile (a
+// flushed memtable's log) needs none. A file Badger has created but not yet
+// sized (it truncates a new log to its length right after creating it) is
+// not done: the next write looks at it again.
+func (r *logReserver) allocate(name string) (done bool, err error) {
 	f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return true, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return false, err
+	}
+	if st.Size() == 0 {
+		return false, nil
 	}
 	for {
 		err = unix.Fallocate(int(f.Fd()), unix.FALLOC_FL_KEEP_SIZE, 0, st.Size())
@@ -128,12 +134,12 @@ func (r *logReserver) allocate(name string) error {
 	}
 	switch {
 	case err == nil, errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.ENOSYS):
-		return nil
+		return true, nil
 	case errors.Is(err, unix.ENOSPC), errors.Is(err, unix.EDQUOT):
-		return fmt.Errorf("%w: no room to allocate %s for %s (%s); free some space (logdb gc deletes expired runs) and writes resume by themselves",
+		return false, fmt.Errorf("%w: no room to allocate %s for %s (%s); free some space (logdb gc deletes expired runs) and writes resume by themselves",
 			ErrDiskFull, formatBytes(st.Size()), name, r.dir)
 	}
-	return fmt.Errorf("cannot allocate %s: %w", name, classifyIOError(err))
+	return false, fmt.Errorf("cannot allocate %s: %w", name, classifyIOError(err))
 }
 
 // logFid returns the file number of a Badger log named like 00012.mem or
