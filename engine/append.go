@@ -33,6 +33,9 @@ type AppendOptions struct {
 
 // AppendWith is Append with options.
 func (db *DB) AppendWith(ctx context.Context, opts AppendOptions, entries ...Entry) ([]int64, error) {
+	if err := db.writable(); err != nil {
+		return nil, err
+	}
 	if len(entries) == 0 {
 		return nil, nil
 	}

@@ -50,6 +50,7 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 	if err != nil {
 		return nil, err
 	}
+	db.useIndex(p)
 	if err := db.checkOpen(); err != nil {
 		return nil, err
 	}

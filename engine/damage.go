@@ -132,6 +132,9 @@ func damageKey(id blockID) []byte { return blockKey(pfxDamage, id.run, id.first)
 // effort: a store that cannot be written still reports the damage on every
 // read.
 func (db *DB) recordDamage(id blockID, count int, cause string) {
+	if db.opts.ReadOnly {
+		return
+	}
 	v := binary.AppendUvarint(nil, uint64(count))
 	v = append(v, cause...)
 	err := db.bdb.Update(func(txn *badger.Txn) error {

@@ -92,6 +92,10 @@ func Open(dir string, opts *Options) (*DB, error) {
 		return nil, err
 	}
 	db.ctx, db.cancel = context.WithCancel(context.Background())
+	db.ix.init()
+	if opts.ReadOnly {
+		return db, nil // no background work; see readonly.go
+	}
 	db.wg.Add(2)
 	go db.sealLoop()
 	go db.gcLoop()
@@ -114,6 +118,9 @@ func (db *DB) open() error {
 	db.disk = newDiskGuard(db.dir, db.opts.DiskReserve, db.indexMergeRoom)
 	mark, err := readOpenMark(db.dir)
 	if err != nil {
+		return err
+	}
+	if err := db.canOpenReadOnly(dataDir, mark); err != nil {
 		return err
 	}
 	if err := checkBadgerFiles(dataDir, mark); err != nil {
@@ -140,18 +147,24 @@ func (db *DB) open() error {
 		// when tails are rewritten; see gc.go.
 		WithValueThreshold(1 << 10).
 		WithDetectConflicts(false).
-		WithMetricsEnabled(false)
+		WithMetricsEnabled(false).
+		WithReadOnly(db.opts.ReadOnly)
 	// Badger returns a half-open DB with some errors; closing it panics.
 	bdb, err := badger.Open(bo)
+	if db.opts.ReadOnly && errors.Is(err, badger.ErrTruncateNeeded) {
+		return fmt.Errorf("%w: %s has a write-ahead log to replay", ErrNeedsWrite, db.dir)
+	}
 	if err != nil {
 		return fmt.Errorf("cannot open store in %s: %w (if a file of it is damaged: %s)", db.dir, classifyIOError(err), openDamageHint)
 	}
 	db.bdb = bdb
-	if db.disk.logs, err = newLogReserver(dataDir); err != nil {
-		return fmt.Errorf("cannot open store in %s: %w", db.dir, err)
-	}
-	if err := writeOpenMark(db.dir, markOpen); err != nil {
-		return err
+	if !db.opts.ReadOnly {
+		if db.disk.logs, err = newLogReserver(dataDir); err != nil {
+			return fmt.Errorf("cannot open store in %s: %w", db.dir, err)
+		}
+		if err := writeOpenMark(db.dir, markOpen); err != nil {
+			return err
+		}
 	}
 	if err := db.loadMeta(); err != nil {
 		return err
@@ -168,9 +181,15 @@ func (db *DB) open() error {
 
 // loadMeta reads the store metadata, writing it for a new store.
 func (db *DB) loadMeta() error {
-	return db.bdb.Update(func(txn *badger.Txn) error {
+	txn := db.bdb.Update
+	if db.opts.ReadOnly {
+		txn = db.bdb.View
+	}
+	return txn(func(txn *badger.Txn) error {
 		v, err := getUvarint(txn, metaFormat)
 		switch {
+		case errors.Is(err, badger.ErrKeyNotFound) && db.opts.ReadOnly:
+			return fmt.Errorf("%w: %s holds no store yet", ErrNeedsWrite, db.dir)
 		case errors.Is(err, badger.ErrKeyNotFound):
 			var id [8]byte
 			if _, err := rand.Read(id[:]); err != nil {
@@ -265,7 +284,9 @@ func (db *DB) closeFiles() error {
 	if ix := db.ix.index.Swap(nil); ix != nil {
 		errs = append(errs, ix.Close())
 	}
-	if db.bdb != nil {
+	if db.bdb != nil && db.opts.ReadOnly {
+		errs = append(errs, db.bdb.Close())
+	} else if db.bdb != nil {
 		errs = append(errs, writeOpenMark(db.dir, markClosing), db.bdb.Close())
 		if errs[len(errs)-1] == nil {
 			errs = append(errs, removeOpenMark(db.dir))

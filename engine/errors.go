@@ -11,6 +11,12 @@ var (
 	// ErrVersion is returned by Open when the data directory was written
 	// by an incompatible version of logdb.
 	ErrVersion = errors.New("engine: unsupported data directory version")
+
+	// ErrNeedsWrite is returned by Open with Options.ReadOnly when the
+	// store cannot be read without writing it first: it does not exist
+	// yet, or the last process that had it open was killed, so that its
+	// write-ahead log must be replayed.
+	ErrNeedsWrite = errors.New("engine: the store must be opened for writing")
 )
 
 // Errors returned by operations on an open DB. Use errors.Is to test for
@@ -39,4 +45,8 @@ var (
 	// negative attempt, or with a NUL byte in its job name. Nothing of that
 	// Append is stored.
 	ErrBadEntry = errors.New("engine: bad entry")
+
+	// ErrReadOnly is returned by every write to a DB opened with
+	// Options.ReadOnly.
+	ErrReadOnly = errors.New("engine: store opened read-only")
 )

@@ -49,6 +49,8 @@ type indexState struct {
 
 	trouble  trouble               // the indexer's failures, logged once each
 	diskFull atomic.Pointer[error] // non-nil error while the indexer waits for space
+
+	readOnly sync.Once // opens the index of a read-only DB; see readonly.go
 }
 
 var metaIndexGen = metaKey("index-gen")
@@ -87,11 +89,15 @@ func (db *DB) logger() *slog.Logger {
 }
 
 // startIndexer opens the index and starts the indexer goroutine.
+// init makes the channels of the index state.
+func (s *indexState) init() {
+	s.wake = make(chan struct{}, 1)
+	s.urgent = make(chan struct{}, 1)
+	s.notify = make(chan struct{})
+	s.diskFull.Store(new(error))
+}
+
 func (db *DB) startIndexer() {
-	db.ix.wake = make(chan struct{}, 1)
-	db.ix.urgent = make(chan struct{}, 1)
-	db.ix.notify = make(chan struct{})
-	db.ix.diskFull.Store(new(error))
 	if db.opts.NoIndexer {
 		return
 	}
@@ -625,6 +631,9 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 // Reindex rebuilds the full-text index from the stored blocks. Queries stay
 // correct meanwhile, scanning instead of using the index.
 func (db *DB) Reindex(ctx context.Context) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
 	if db.opts.NoIndexer {
 		return errors.New("engine: reindex: the indexer is disabled (Options.NoIndexer)")
 	}
@@ -637,6 +646,9 @@ func (db *DB) Reindex(ctx context.Context) error {
 // WaitIndexed waits until every block sealed before the call is in the
 // full-text index. It returns at once if the indexer is disabled.
 func (db *DB) WaitIndexed(ctx context.Context) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
 	if db.opts.NoIndexer {
 		return nil
 	}
@@ -683,7 +695,7 @@ func (db *DB) WaitIndexed(ctx context.Context) error {
 // for after a bulk load and for measuring the settled size; the DB stays
 // usable meanwhile.
 func (db *DB) Compact(ctx context.Context) error {
-	if err := db.Flush(ctx); err != nil {
+	if err := db.Flush(ctx); err != nil { // refuses a read-only DB
 		return err
 	}
 	if ix := db.ix.index.Load(); ix != nil {

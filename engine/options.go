@@ -79,6 +79,17 @@ type Options struct {
 	// to the full-text index until a DB without NoIndexer opens the
 	// directory. Queries stay correct but scan unindexed blocks.
 	NoIndexer bool
+
+	// ReadOnly opens the store for reading only, which is what a command
+	// that answers one query wants: Open takes less time (no write-ahead
+	// log is created, no background work starts, the full-text index is
+	// opened when a query first needs it) and so does Close. Writes return
+	// an error wrapping ErrReadOnly, and the index is not brought up to
+	// date: queries scan the blocks it does not cover. Open fails with an
+	// error wrapping ErrNeedsWrite for a store that must be written before
+	// it can be read (a new one, or one whose last process was killed);
+	// open it without ReadOnly then.
+	ReadOnly bool
 }
 
 // DefaultOptions returns the options Open uses for a nil *Options.

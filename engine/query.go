@@ -28,6 +28,7 @@ func (db *DB) Query(ctx context.Context, f Filter, opts *QueryOptions) (*Iterato
 	if err != nil {
 		return nil, err
 	}
+	db.useIndex(p)
 	if err := db.checkOpen(); err != nil {
 		return nil, err
 	}

@@ -94,6 +94,7 @@ func (db *DB) ReadLines(ctx context.Context, r ReadRequest) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.useIndex(p)
 	if err := db.checkOpen(); err != nil {
 		return nil, err
 	}

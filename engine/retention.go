@@ -221,6 +221,9 @@ func (r *Retention) expired(info *RunInfo, t int64) bool {
 // Options.Retention. A run that changed since it was judged is judged again
 // before it is deleted.
 func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
+	if err := db.writable(); err != nil {
+		return GCReport{}, err
+	}
 	if r == nil {
 		r = db.opts.Retention
 	}
@@ -259,6 +262,9 @@ func lastChange(info *RunInfo) int64 {
 
 // DeleteRun deletes a run, its lines and its index documents.
 func (db *DB) DeleteRun(ctx context.Context, job string, attempt int) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
 	var id uint64
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		var err error

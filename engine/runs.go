@@ -303,6 +303,9 @@ func (db *DB) Pin(ctx context.Context, job string, attempt int, pinned bool) err
 // run's tail if the change finishes it. attempt may be Latest, negative, or
 // with create NextAttempt; with create a missing run is made.
 func (db *DB) changeRun(job string, attempt int, create bool, change func(*runRecord) error) (RunInfo, error) {
+	if err := db.writable(); err != nil {
+		return RunInfo{}, err
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.mu.closed {

@@ -38,6 +38,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	if err := db.checkOpen(); err != nil {
 		return st, err
 	}
+	db.openIndexReadOnly()
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxRun}, PrefetchValues: true})
 		defer it.Close()

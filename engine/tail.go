@@ -354,6 +354,9 @@ func sealNeed(tails map[uint64]*runState) int64 {
 // Flush seals every open tail, so that all lines are in sealed blocks, and
 // waits until the index has caught up with them.
 func (db *DB) Flush(ctx context.Context) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
 	if err := db.sealIdle(math.MinInt64); err != nil {
 		return err
 	}

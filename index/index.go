@@ -32,24 +32,12 @@ type Index struct {
 // an error wrapping ErrVersion if the index was built with another layout;
 // Remove it and open again to rebuild.
 func Open(dir string) (*Index, error) {
-	var bi bleve.Index
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
-		if err := Check(dir); err != nil {
-			return nil, err
-		}
-		bi, err = openBleve(dir)
-		if err != nil {
-			return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
-		}
-		v, err := bi.GetInternal(keyLayout)
-		if err != nil || string(v) != layoutVersion {
-			bi.Close()
-			return nil, fmt.Errorf("index %q has layout %q, want %q: %w", dir, v, layoutVersion, ErrVersion)
-		}
+		return openExisting(dir, runtimeConfig())
 	case errors.Is(err, os.ErrNotExist):
-		bi, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+		bi, err := bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
 		if err != nil {
 			return nil, fmt.Errorf("cannot create index %q: %w", dir, err)
 		}
@@ -57,21 +45,51 @@ func Open(dir string) (*Index, error) {
 			bi.Close()
 			return nil, fmt.Errorf("cannot create index %q: %w", dir, err)
 		}
-	default:
+		return &Index{dir: dir, bi: bi}, nil
+	}
+	return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
+}
+
+// OpenReadOnly opens the existing index in dir for searching only: Bleve
+// starts neither its persister nor its merger, and Apply fails. It returns
+// an error wrapping os.ErrNotExist if there is no index, and one wrapping
+// ErrVersion if the index was built with another layout.
+func OpenReadOnly(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
 		return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
+	}
+	cfg := runtimeConfig()
+	cfg["read_only"] = true
+	return openExisting(dir, cfg)
+}
+
+// openExisting checks and opens the index in dir with Bleve's runtime
+// configuration cfg.
+func openExisting(dir string, cfg map[string]interface{}) (*Index, error) {
+	if err := Check(dir); err != nil {
+		return nil, err
+	}
+	bi, err := openBleve(dir, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open index %q: %w", dir, err)
+	}
+	v, err := bi.GetInternal(keyLayout)
+	if err != nil || string(v) != layoutVersion {
+		bi.Close()
+		return nil, fmt.Errorf("index %q has layout %q, want %q: %w", dir, v, layoutVersion, ErrVersion)
 	}
 	return &Index{dir: dir, bi: bi}, nil
 }
 
 // openBleve opens the Bleve index in dir, turning a panic on a malformed
 // file that Check let through into an error.
-func openBleve(dir string) (bi bleve.Index, err error) {
+func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			bi, err = nil, fmt.Errorf("%w: %v", ErrDamaged, r)
 		}
 	}()
-	return bleve.OpenUsing(dir, runtimeConfig())
+	return bleve.OpenUsing(dir, cfg)
 }
 
 // MaxSegmentDocs bounds the documents (blocks) in one Bleve segment. Bleve

@@ -48,6 +48,7 @@ type globals struct {
 	dir         string
 	diskReserve diskReserveFlag // --disk-reserve: see diskreserve.go
 	remote                      // --server, --auth-token, --tls-ca: see remote.go
+	stderr      io.Writer       // where a read-only store's warnings go
 }
 
 func (m *Main) defaultDir() string {
@@ -82,7 +83,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 // Run runs the command line args (without the program name) and returns the
 // exit status.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	g := &globals{dir: m.defaultDir(), remote: m.defaultRemote()}
+	g := &globals{dir: m.defaultDir(), remote: m.defaultRemote(), stderr: m.Stderr}
 	// Global flags before the command name.
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
@@ -270,7 +271,19 @@ func openDB(g *globals, create bool, opts *engine.Options) (*engine.DB, error) {
 			return nil, fmt.Errorf("no data directory at %s (ingest something first, or pass --dir)", g.dir)
 		}
 	}
+	if opts != nil && opts.ReadOnly {
+		// A command that reads once: what would make its answer slow
+		// (an index it cannot use) is worth saying.
+		opts.Logger = warnLogger(g.stderr)
+	}
 	db, err := engine.Open(g.dir, g.diskReserve.apply(opts))
+	if errors.Is(err, engine.ErrNeedsWrite) {
+		// A new store, or one a killed process left: open it for
+		// writing, which recovers it, and read it so.
+		rw := *opts
+		rw.ReadOnly = false
+		db, err = engine.Open(g.dir, g.diskReserve.apply(&rw))
+	}
 	if errors.Is(err, engine.ErrLocked) {
 		return nil, fmt.Errorf("%w (if it is logdb serve, go through it: --server ADDR or $LOGDB_SERVER)", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +57,39 @@ func TestCLI_ReindexThenGC_NoLag(t *testing.T) {
 	st = statsJSON(t, env)
 	if st["index_lag"] != 0.0 || st["lines"] != 0.0 {
 		t.Fatalf("after a gc of everything: index lag %v, lines %v", st["index_lag"], st["lines"])
+	}
+}
+
+// Ensure that a query command on a store whose full-text index is gone
+// answers right by scanning and says so once, with the command that
+// rebuilds the index, and that after it the warning is gone.
+func TestCLI_QueryWithoutIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	env := []string{"LOGDB_DIR=" + dir}
+	var in strings.Builder
+	for i := 1; i <= 5000; i++ {
+		fmt.Fprintf(&in, "request %d served in %d ms\n", i, i%13)
+	}
+	if r := runBin(t, in.String(), env, "ingest", "--job", "web", "-"); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	if r := runBin(t, "", env, "query", "served | count"); strings.TrimSpace(r.stdout) != "5000" || r.stderr != "" {
+		t.Fatalf("count with the index: %q, stderr %q", r.stdout, r.stderr)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, "", env, "query", "served | count")
+	if strings.TrimSpace(r.stdout) != "5000" {
+		t.Fatalf("count without the index: %q %s", r.stdout, r.stderr)
+	}
+	if strings.Count(r.stderr, "warning") != 1 || !strings.Contains(r.stderr, "logdb reindex") {
+		t.Fatalf("without the index, stderr is %q; want one warning naming logdb reindex", r.stderr)
+	}
+	if r := runBin(t, "", env, "reindex"); r.code != 0 {
+		t.Fatalf("reindex: %s", r.stderr)
+	}
+	if r := runBin(t, "", env, "query", "served | count"); strings.TrimSpace(r.stdout) != "5000" || r.stderr != "" {
+		t.Fatalf("count after reindex: %q, stderr %q", r.stdout, r.stderr)
 	}
 }

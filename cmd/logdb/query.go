@@ -142,7 +142,7 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		}
 		rows = r
 	} else {
-		db, err := openDB(g, false, nil)
+		db, err := openDB(g, false, &engine.Options{ReadOnly: true})
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (m *Main) followQuery(ctx context.Context, g *globals, q *query.Query, opts
 	if err != nil {
 		return usagef("%v", err)
 	}
-	exec, closeExec, err := openExecutor(ctx, g)
+	exec, closeExec, err := openExecutor(ctx, g, false)
 	if err != nil {
 		return err
 	}

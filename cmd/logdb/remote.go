@@ -76,7 +76,7 @@ func (r *remote) dial(ctx context.Context) (*client.Client, error) {
 // readPage reads a page of a run's lines, from the server or the
 // directory.
 func readPage(ctx context.Context, g *globals, req engine.ReadRequest) (*engine.Page, error) {
-	exec, closeExec, err := openExecutor(ctx, g)
+	exec, closeExec, err := openExecutor(ctx, g, true)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func readPage(ctx context.Context, g *globals, req engine.ReadRequest) (*engine.
 // storeStats returns the store's figures, from the server or the
 // directory.
 func storeStats(ctx context.Context, g *globals) (engine.Stats, error) {
-	exec, closeExec, err := openExecutor(ctx, g)
+	exec, closeExec, err := openExecutor(ctx, g, true)
 	if err != nil {
 		return engine.Stats{}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/repl"
 )
 
@@ -63,7 +64,7 @@ func (m *Main) isTerminal() bool {
 
 // openExecutor opens what the shell, query -f, read and stats work on: the
 // server with --server, else the directory. close closes it.
-func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close func() error, err error) {
+func openExecutor(ctx context.Context, g *globals, readOnly bool) (exec repl.Executor, close func() error, err error) {
 	if g.server != "" {
 		c, err := g.dial(ctx)
 		if err != nil {
@@ -71,7 +72,7 @@ func openExecutor(ctx context.Context, g *globals) (exec repl.Executor, close fu
 		}
 		return &remoteExecutor{c: c}, c.Close, nil // see repl_remote.go
 	}
-	db, err := openDB(g, false, nil)
+	db, err := openDB(g, false, &engine.Options{ReadOnly: readOnly})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +128,7 @@ func runRepl(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	exec, closeExec, err := openExecutor(ctx, g)
+	exec, closeExec, err := openExecutor(ctx, g, false)
 	if err != nil {
 		return err
 	}
