@@ -123,8 +123,12 @@ func (db *DB) open() error {
 	if err := db.canOpenReadOnly(dataDir, mark); err != nil {
 		return err
 	}
-	if err := checkBadgerFiles(dataDir, mark); err != nil {
+	if err := checkBadgerFiles(dataDir, mark, db.opts.ReadOnly); err != nil {
 		return err
+	}
+	free, err := freeBytes(db.dir)
+	if err != nil {
+		free = 0 // the smallest value-log files
 	}
 	bo := badger.DefaultOptions(dataDir).
 		WithSyncWrites(!db.opts.NoSync).
@@ -139,7 +143,7 @@ func (db *DB) open() error {
 		WithNumLevelZeroTablesStall(10).
 		WithNumCompactors(2).
 		WithBlockCacheSize(0).
-		WithValueLogFileSize(16 << 20).
+		WithValueLogFileSize(valueLogFileSize(free)). // see vlogsize.go
 		// Blocks go to the value log and only keys and summaries to the
 		// LSM tree, so that compactions move pointers, not blocks: with
 		// blocks in the tree, compacting a 1M-line load took 140 MiB of
