@@ -57,9 +57,10 @@ func TestWordFilter(t *testing.T) {
 }
 
 // idLine is line n of run job: each line has an id of its own, id-like
-// (hex with digits), and a session key whose letters come first.
+// (hex with digits), a session key whose letters come first, and a time in
+// milliseconds (a short word that starts with a digit).
 func idLine(job string, n int) string {
-	return fmt.Sprintf("GET /x 200 req_id=%016x session abcdef%dz done", idOf(job, n), n)
+	return fmt.Sprintf("GET /x 200 req_id=%016x session abcdef%dz done in %dms", idOf(job, n), n, n)
 }
 
 func idOf(job string, n int) uint64 {
@@ -164,6 +165,17 @@ func TestDB_WordFilterQueries(t *testing.T) {
 	}
 	if got := find(WordFilter{Word: "0123456789abcdef"}); len(got) != 0 {
 		t.Errorf("an id nobody logged: %v", got)
+	}
+	// A number with a unit is in the filters too: one line per run, and
+	// counted exactly although the index has no count of it.
+	if got := find(WordFilter{Word: "117ms"}); len(got) != runs {
+		t.Errorf("117ms: %d lines, want %d", len(got), runs)
+	}
+	if n := candidates(WordFilter{Word: "117ms"}); n > 2*runs {
+		t.Errorf("117ms: %d of %d blocks are candidates, want %d (twice that with false positives)", n, blocks, runs)
+	}
+	if n, err := db.Count(ctx, WordFilter{Word: "117MS"}); err != nil || n != runs {
+		t.Errorf("count 117MS = %d, %v; want %d", n, err, runs)
 	}
 
 	// A filter of another seal of its block is not trusted.
