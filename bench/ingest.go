@@ -62,6 +62,10 @@ type IngestResult struct {
 	PeakRSSDurable int64 `json:"peak_rss_durable_bytes"`
 	PeakRSSIndexed int64 `json:"peak_rss_indexed_bytes"`
 	PeakRSS        int64 `json:"peak_rss_bytes"`
+
+	// Progress samples the child while it loads and indexes: the lines
+	// it has read (from its offset in the file) and its resident set.
+	Progress []ProgressSample `json:"progress,omitempty"`
 }
 
 // The hidden subcommands of `logdb bench` that run in child processes.
@@ -251,8 +255,18 @@ func runIngest(ctx context.Context, o *Options, d *Dataset, dir string) (*Ingest
 	if d.probe.text != "" {
 		args = append(args, "--probe-job", d.probe.job, "--probe-text", d.probe.text)
 	}
-	var res IngestResult
-	ps, err := runChild(ctx, o, args, &res)
+	var (
+		res    IngestResult
+		sample func() []ProgressSample
+	)
+	ps, err := runChild(ctx, o, args, &res, func(pid int) {
+		sample = sampleProgress(pid, func() int64 {
+			return linesOf(fileOffset(pid, d.File), d.Bytes, d.Lines)
+		})
+	})
+	if sample != nil {
+		res.Progress = sample()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -261,12 +275,20 @@ func runIngest(ctx context.Context, o *Options, d *Dataset, dir string) (*Ingest
 }
 
 // runChild runs o.Exe with args and decodes the JSON it prints into res.
-func runChild(ctx context.Context, o *Options, args []string, res any) (*os.ProcessState, error) {
+// started, if not nil, is called with the child's pid once it runs.
+func runChild(ctx context.Context, o *Options, args []string, res any, started func(pid int)) (*os.ProcessState, error) {
 	cmd := exec.CommandContext(ctx, o.Exe, args...)
 	cmd.Env = append(os.Environ(), o.ChildEnv...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
+	err := cmd.Start()
+	if err == nil {
+		if started != nil {
+			started(cmd.Process.Pid)
+		}
+		err = cmd.Wait()
+	}
+	if err != nil {
 		msg := strings.TrimSpace(errb.String())
 		if len(msg) > 2000 {
 			msg = "…" + msg[len(msg)-2000:]

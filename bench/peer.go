@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,6 +46,9 @@ type PeerResult struct {
 	// PeakRSS is its peak resident set size over the run (VmHWM:
 	// anonymous and file-backed pages together).
 	PeakRSS int64 `json:"peak_rss_bytes"`
+	// Progress samples it while the POST runs and until the last line is
+	// visible: the lines sent so far and its resident set.
+	Progress []ProgressSample `json:"progress,omitempty"`
 
 	// Queries are logdb's figures in the peer's query language, over
 	// HTTP, warm, with the whole reply read; Kind "http".
@@ -142,7 +146,10 @@ func runVictoriaLogs(ctx context.Context, o *Options, d *Dataset, work string) (
 	}
 	insert := base + "/insert/jsonline?" + url.Values{"_stream_fields": {"job"}, "_msg_field": {msgField}, "_time_field": {timeField}}.Encode()
 	start := time.Now()
-	if err := postFile(ctx, insert, d.File); err != nil {
+	var sent atomic.Int64
+	sample := sampleProgress(cmd.Process.Pid, func() int64 { return linesOf(sent.Load(), d.Bytes, d.Lines) })
+	if err := postFile(ctx, insert, d.File, &sent); err != nil {
+		sample()
 		return nil, fmt.Errorf("peer %s: %w", PeerVictoriaLogs, err)
 	}
 	res.IngestSec = time.Since(start).Seconds()
@@ -163,6 +170,7 @@ func runVictoriaLogs(ctx context.Context, o *Options, d *Dataset, work string) (
 		time.Sleep(5 * time.Millisecond)
 	}
 	res.VisibleSec = time.Since(start).Seconds()
+	res.Progress = sample()
 	fmt.Fprintf(o.Log, "bench: %s took the POST in %.2fs (%.0f lines/s); the last line was visible after %.2fs; waiting for its merges to settle…\n",
 		PeerVictoriaLogs, res.IngestSec, res.IngestLinesPerSec, res.VisibleSec)
 	res.DiskBytes = settledSize(ctx, dataDir)
@@ -315,14 +323,15 @@ func jsonFields(path string) (msg, tm string, err error) {
 	return msg, tm, nil
 }
 
-// postFile sends the file at path in one streaming POST of JSON lines.
-func postFile(ctx context.Context, u, path string) error {
+// postFile sends the file at path in one streaming POST of JSON lines,
+// counting the bytes sent in sent.
+func postFile(ctx context.Context, u, path string, sent *atomic.Int64) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, f)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &countingReader{r: f, n: sent})
 	if err != nil {
 		return err
 	}
@@ -400,20 +409,14 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// procPeakRSS returns VmHWM of process pid in bytes, or 0.
-func procPeakRSS(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			f := strings.Fields(rest)
-			if len(f) > 0 {
-				kb, _ := strconv.ParseInt(f[0], 10, 64)
-				return kb << 10
-			}
-		}
-	}
-	return 0
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

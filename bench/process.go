@@ -48,7 +48,7 @@ func timeOpen(ctx context.Context, o *Options, dir, src string) (*OpenTiming, er
 	var rs []OpenResult
 	for i := 0; i <= o.CLIRuns; i++ {
 		var r OpenResult
-		if _, err := runChild(ctx, o, []string{"bench", childOpen, "--dir", dir, "--query", src}, &r); err != nil {
+		if _, err := runChild(ctx, o, []string{"bench", childOpen, "--dir", dir, "--query", src}, &r, nil); err != nil {
 			return nil, err
 		}
 		if i > 0 {

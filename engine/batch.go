@@ -140,6 +140,9 @@ func (wb *writeBatch) commitTxn() error {
 			db.mu.latest[name.job] = name.attempt
 		}
 	}
+	if len(db.mu.runs) > maxResidentRuns {
+		db.evictRuns()
+	}
 	if wb.seqs {
 		db.wakeIndexer()
 	}

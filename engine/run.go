@@ -162,6 +162,33 @@ type runState struct {
 	isNew bool
 }
 
+// maxResidentRuns bounds the runs the engine keeps in memory. A run with
+// an unsealed tail always stays; the others are only a cache of their
+// records, loaded again (one lookup and a summary or two) when lines come
+// for them. Unbounded, a 100M-line load kept all its 95,000 runs: the
+// garbage collector marked them on every cycle, and past 40M lines it
+// took half the CPU.
+const maxResidentRuns = 4096
+
+// evictRuns forgets runs without a tail until half of maxResidentRuns are
+// left. db.mu must be held. A write batch that holds one of them goes on
+// with its copy and puts it back when it commits.
+func (db *DB) evictRuns() {
+	for name, rs := range db.mu.runs {
+		if len(db.mu.runs) <= maxResidentRuns/2 {
+			return
+		}
+		if len(rs.tail) > 0 {
+			continue
+		}
+		if _, ok := db.mu.tails[rs.id]; ok {
+			continue
+		}
+		delete(db.mu.runs, name)
+		delete(db.mu.byID, rs.id)
+	}
+}
+
 func (rs *runState) clone() *runState {
 	c := *rs
 	c.tail = append([]chunk(nil), rs.tail...)

@@ -13,7 +13,7 @@ import (
 const benchUsage = `usage: logdb bench [all|ingest|query|read] [--lines N] [--seed S] [--end TIME]
                    [--file FILE [--format F]] [--word W] [-o table|json|gobench]
                    [--dir DIR] [--keep] [--reps N] [--time D] [--cli-runs N] [--no-cli]
-                   [--peer victoria-logs|PATH]
+                   [--peer victoria-logs|PATH] [--plot FILE.svg]
        logdb bench gen [--lines N] [--seed S] [--end TIME] [-o FILE|-] [--force]
        logdb bench --server [ADDR] [--clients K] [--batch B] [--lines N] [--readers R]
                    [--read-count C] [--followers F] [--time D] [-o table|json|gobench]
@@ -89,6 +89,9 @@ Flags:
                    directory once its merges settle, its peak RSS, and the
                    same queries in LogsQL over HTTP; the report shows both
                    columns and the ratios
+  --plot FILE      write an SVG of the load: ingest rate and resident set
+                   against the lines loaded, for logdb and the peer, sampled
+                   every second (needs the ingest: all or ingest)
 
 Examples:
   logdb bench
@@ -111,7 +114,8 @@ type benchOptions struct {
 	out    string // report format, or gen's output file
 	end    string
 	format string
-	force  bool // gen may overwrite its output file
+	force  bool   // gen may overwrite its output file
+	plot   string // --plot: the SVG of the load's progress
 	o      bench.Options
 }
 
@@ -137,6 +141,9 @@ func (b *benchOptions) Validate() error {
 			return fmt.Errorf("bad --end %q (want RFC 3339, such as 2025-03-20T00:00:00Z)", b.end)
 		}
 		b.o.End = t
+	}
+	if b.plot != "" && b.mode != string(bench.ModeAll) && b.mode != string(bench.ModeIngest) {
+		return fmt.Errorf("--plot draws the load, which %s does not measure (use all or ingest)", b.mode)
 	}
 	if b.mode == "gen" {
 		switch {
@@ -180,6 +187,7 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.BoolVar(&b.o.NoCLI, "no-cli", false, "")
 	fs.StringVar(&b.o.Exe, "exe", "", "")
 	fs.StringVar(&b.o.Peer, "peer", "", "")
+	fs.StringVar(&b.plot, "plot", "", "")
 	globalDir := g.dir
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -209,6 +217,12 @@ func runBench(m *Main, ctx context.Context, g *globals, args []string) error {
 	rep, err := bench.Run(ctx, b.o)
 	if err != nil {
 		return err
+	}
+	if b.plot != "" {
+		if err := writePlot(b.plot, b.force, rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "bench: wrote %s\n", b.plot)
 	}
 	switch b.out {
 	case "json":
@@ -242,4 +256,18 @@ func benchGen(m *Main, b *benchOptions) error {
 	fmt.Fprintf(m.Stderr, "wrote %d lines (%.1f MB, %d runs, %d with %q) to %s in %v\n",
 		st.Lines, float64(st.Bytes)/1e6, st.Runs, st.WordLines, st.Word, b.out, time.Since(t).Round(time.Millisecond))
 	return nil
+}
+
+// writePlot writes the SVG of rep's load to path, which must not exist yet
+// unless force is set.
+func writePlot(path string, force bool, rep *bench.Report) error {
+	f, err := outfile.Create(path, outfile.Options{Force: force})
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := bench.WritePlot(f, rep); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return f.Commit()
 }
