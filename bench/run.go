@@ -32,6 +32,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		o.Exe = exe
 	}
+	if o.Peer != "" {
+		// Before the load, which may take many minutes.
+		if _, err := findPeer(o.Peer); err != nil {
+			return nil, err
+		}
+	}
 	rep := &Report{Command: string(o.Mode), Time: time.Now().UTC().Truncate(time.Second), Machine: machineInfo()}
 
 	work, err := os.MkdirTemp("", "logdb-bench-")

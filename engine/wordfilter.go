@@ -11,8 +11,7 @@ import (
 
 // Id-like words — request ids, hashes, session keys: words of at least
 // idWordBytes bytes that hold a digit — are most of a log's distinct words
-// and nearly all of them occur in one block only. So are numbers with a
-// unit (219ms, 1779s, 10k): words that start with a digit. In the full-text index
+// and nearly all of them occur in one block only. In the full-text index
 // each one would be a term of its own, and building and merging the term
 // dictionaries of those terms was most of the indexer's work (on the shared
 // workload 99% of the distinct terms and a third of the (block, term) pairs;
@@ -29,20 +28,16 @@ import (
 // simply read.
 
 // idWordBytes is the length from which a word holding a digit goes into
-// the word filter instead of the index. Shorter ones that start with a
-// letter (v1, http2, utf8, ipv4) are few and people count them; shorter
-// ones that start with a digit are numbers with a unit, as many as the
-// numbers: on the shared workload they were 18% of a block's terms and a
-// quarter of the index (BENCHMARKS.md).
+// the word filter instead of the index. Shorter ones (v1, http2, utf8,
+// ipv4) are few and people count them. Sending the short ones that start
+// with a digit to the filters too (numbers with a unit: 219ms, 10k) made
+// the index a quarter smaller, but a UUID then had no word left in the
+// index (448a, 017e are such words) and its lookup read every block's
+// filter: 0.08 -> 21 ms at 10M lines (BENCHMARKS.md).
 const idWordBytes = 6
 
-// isIDWord reports whether index term t is an id-like word: one of
-// idWordBytes or more that holds a digit, or one that starts with a digit
-// (a word of digits alone is in neither the index nor the filters: it
-// matches by reading the blocks).
-func isIDWord(t string) bool {
-	return len(t) >= idWordBytes && hasDigit(t) || t != "" && '0' <= t[0] && t[0] <= '9'
-}
+// isIDWord reports whether index term t is an id-like word.
+func isIDWord(t string) bool { return len(t) >= idWordBytes && hasDigit(t) }
 
 // idWordPrefix returns the part of id-like word t before its first digit,
 // which the index keeps so that a phrase ending inside a word can still be
@@ -65,7 +60,7 @@ func wordHash(t string) uint64 { return xxhash.Sum64String(t) }
 const (
 	filterBitsPerWord = 16
 	filterProbes      = 11
-	filterVersion     = 2 // 1 left out words of digits and letters shorter than idWordBytes
+	filterVersion     = 3 // 2 held the short words that start with a digit too
 )
 
 // A wordFilter is a decoded word filter.

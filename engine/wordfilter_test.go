@@ -166,8 +166,8 @@ func TestDB_WordFilterQueries(t *testing.T) {
 	if got := find(WordFilter{Word: "0123456789abcdef"}); len(got) != 0 {
 		t.Errorf("an id nobody logged: %v", got)
 	}
-	// A number with a unit is in the filters too: one line per run, and
-	// counted exactly although the index has no count of it.
+	// A number with a unit, shorter than an id, is in the index: one line
+	// per run, counted exactly.
 	if got := find(WordFilter{Word: "117ms"}); len(got) != runs {
 		t.Errorf("117ms: %d lines, want %d", len(got), runs)
 	}

@@ -28,7 +28,7 @@ func LabelField(name string) string { return "l." + name }
 
 // layoutVersion changes whenever the document layout or the terms fed to it
 // change meaning; an index of another version must be rebuilt.
-const layoutVersion = "6"
+const layoutVersion = "7"
 
 // Doc is the index document of one block.
 type Doc struct {
