@@ -69,7 +69,7 @@ func WritePlot(w io.Writer, rep *Report) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
 	title := fmt.Sprintf("%s: %d lines, %d cores", rep.Dataset.Source, rep.Dataset.Lines, rep.Machine.Cores)
-	fmt.Fprintf(&b, `<text x="%d" y="24" font-size="15" text-anchor="middle">%s</text>`+"\n", width/2, html.EscapeString(title))
+	svgText(&b, width/2, 24, "middle", `font-size="15"`, title)
 	chart(&b, 40, "ingest rate (lines/s, 10 s average)", rate, 1, 0)
 	chart(&b, 400, "resident set (MiB)", rss, 1<<20, 256)
 	b.WriteString("</svg>\n")
@@ -81,7 +81,7 @@ func WritePlot(w io.Writer, rep *Report) error {
 // by yUnit, x in millions of lines, and a dashed line at target (in y
 // units) unless it is 0.
 func chart(b *strings.Builder, top float64, title string, series []plotSeries, yUnit, target float64) {
-	const left, right, plotW, plotH = 80.0, 160.0, 660.0, 280.0
+	const left, plotW, plotH = 80.0, 660.0, 280.0
 	var maxX, maxY float64
 	for _, s := range series {
 		for _, p := range s.points {
@@ -93,19 +93,19 @@ func chart(b *strings.Builder, top float64, title string, series []plotSeries, y
 	maxX, maxY = xs[len(xs)-1], ys[len(ys)-1]
 	x := func(v float64) float64 { return left + v/maxX*plotW }
 	y := func(v float64) float64 { return top + 20 + plotH - v/maxY*plotH }
-	fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13">%s</text>`+"\n", left, top+10, html.EscapeString(title))
+	svgText(b, left, top+10, "start", `font-size="13"`, title)
 	for _, t := range xs {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, x(t), y(0), x(t), y(maxY))
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", x(t), y(0)+16, tickLabel(t))
+		svgText(b, x(t), y(0)+16, "middle", "", tickLabel(t))
 	}
 	for _, t := range ys {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, x(0), y(t), x(maxX), y(t))
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", x(0)-6, y(t)+4, tickLabel(t))
+		svgText(b, x(0)-6, y(t)+4, "end", "", tickLabel(t))
 	}
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle">lines loaded (millions)</text>`+"\n", left+plotW/2, y(0)+34)
+	svgText(b, left+plotW/2, y(0)+34, "middle", "", "lines loaded (millions)")
 	if target > 0 {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c00" stroke-dasharray="6 4"/>`, x(0), y(target), x(maxX), y(target))
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" fill="#c00">target %s</text>`+"\n", x(maxX)+6, y(target)+4, tickLabel(target))
+		svgText(b, x(maxX)+6, y(target)+4, "start", `fill="#c00"`, "target "+tickLabel(target))
 	}
 	for i, s := range series {
 		var pts strings.Builder
@@ -115,8 +115,14 @@ func chart(b *strings.Builder, top float64, title string, series []plotSeries, y
 		fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", s.color, strings.TrimSpace(pts.String()))
 		ly := top + 40 + float64(i)*18
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`, left+plotW+14, ly, left+plotW+34, ly, s.color)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", left+plotW+40, ly+4, html.EscapeString(s.name))
+		svgText(b, left+plotW+40, ly+4, "start", "", s.name)
 	}
+}
+
+// svgText writes text s at (x, y), aligned by align (start, middle or
+// end), with the extra attributes attrs.
+func svgText(b *strings.Builder, x, y float64, align, attrs, s string) {
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s" %s>%s</text>`+"\n", x, y, align, attrs, html.EscapeString(s))
 }
 
 // niceTicks returns 0 and the multiples of a round step (1, 2 or 5 times

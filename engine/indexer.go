@@ -88,7 +88,6 @@ func (db *DB) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// startIndexer opens the index and starts the indexer goroutine.
 // init makes the channels of the index state.
 func (s *indexState) init() {
 	s.wake = make(chan struct{}, 1)
@@ -97,6 +96,7 @@ func (s *indexState) init() {
 	s.diskFull.Store(new(error))
 }
 
+// startIndexer opens the index and starts the indexer goroutine.
 func (db *DB) startIndexer() {
 	if db.opts.NoIndexer {
 		return

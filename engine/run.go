@@ -179,10 +179,7 @@ func (db *DB) evictRuns() {
 			return
 		}
 		if len(rs.tail) > 0 {
-			continue
-		}
-		if _, ok := db.mu.tails[rs.id]; ok {
-			continue
+			continue // in db.mu.tails, which the sealer works through
 		}
 		delete(db.mu.runs, name)
 		delete(db.mu.byID, rs.id)

@@ -26,10 +26,10 @@ func (h warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >=
 
 func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString("logdb: warning: ")
 	if r.Level >= slog.LevelError {
-		b.Reset()
 		b.WriteString("logdb: error: ")
+	} else {
+		b.WriteString("logdb: warning: ")
 	}
 	b.WriteString(r.Message)
 	sep := " ("
