@@ -296,6 +296,7 @@ func (db *DB) candidateBlock(txn *badger.Txn, c *candidate, fill bool) (b *block
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot read block %d/%d: %w", c.id.run, c.id.first, err)
 	}
+	db.readMapped(int(item.ValueSize()))
 	if fill {
 		db.blocks.add(k, b)
 	}

@@ -33,6 +33,7 @@ type DB struct {
 	codec  *codec
 	blocks *blockCache // decoded sealed blocks for reads; nil if off
 	disk   *diskGuard  // refuses writes that would fill the disk
+	mapped mappedTally // bytes read through memory maps since the last check
 	id     uint64      // random store ID; cursors carry it
 
 	// mu serializes writers (Append, sealing, retention) and guards the

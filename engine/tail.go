@@ -193,6 +193,7 @@ func (db *DB) getBlock(txn *badger.Txn, id blockID) (*block, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read block %d/%d: %w", id.run, id.first, err)
 	}
+	db.readMapped(int(item.ValueSize()))
 	return b, nil
 }
 

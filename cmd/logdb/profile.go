@@ -11,8 +11,9 @@ import (
 // startProfiles starts the profiles that the environment asks for, for the
 // developers measuring logdb (BENCHMARKS.md): LOGDB_CPUPROFILE names a file
 // for a CPU profile of the whole process, LOGDB_MEMPROFILE a file that gets
-// a heap profile every 10 seconds while the process runs (each replacing
-// the last), which shows what a long command holds, and LOGDB_BLOCKPROFILE
+// a heap profile every 10 seconds while the process runs and once more as
+// it ends (each replacing the last), which shows what a long command holds
+// and what a short one allocated, and LOGDB_BLOCKPROFILE
 // a file for a profile of where goroutines waited (channels, locks,
 // selects), written as the process ends. The returned function stops them.
 func startProfiles(getenv func(string) string) (stop func()) {
@@ -51,6 +52,11 @@ func startProfiles(getenv func(string) string) (stop func()) {
 	}
 	return func() {
 		close(stopMem)
+		if mem != "" {
+			if err := writeProfile("heap", mem); err != nil {
+				fmt.Fprintf(os.Stderr, "logdb: LOGDB_MEMPROFILE: %v\n", err)
+			}
+		}
 		if f != nil {
 			pprof.StopCPUProfile()
 			f.Close()
