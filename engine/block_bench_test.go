@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"math/rand"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,5 +64,45 @@ func BenchmarkEncodeBlock(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		c.encodeBlock(es)
+	}
+}
+
+// BenchmarkBlockDoc measures the index document of a block whose messages
+// draw their words from a Zipf vocabulary, as the shared workload's do:
+// a few thousand distinct terms in 1024 lines.
+func BenchmarkBlockDoc(b *testing.B) {
+	c, err := newCodec()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.close()
+	r := rand.New(rand.NewSource(1))
+	zipf := rand.NewZipf(r, 1.1, 2, 50_000)
+	es := make([]Entry, 1024)
+	size := 0
+	for i := range es {
+		var m strings.Builder
+		for w := 0; w < 12; w++ {
+			switch k := zipf.Uint64(); {
+			case w%5 == 4:
+				fmt.Fprintf(&m, "%dms ", r.Intn(5000))
+			case k%17 == 3:
+				fmt.Fprintf(&m, "req-%08x ", r.Uint32())
+			default:
+				fmt.Fprintf(&m, "w%xq ", k)
+			}
+		}
+		es[i] = Entry{Time: int64(i), Level: Info, Message: m.String()}
+		size += len(es[i].Message)
+	}
+	v, _ := c.encodeBlock(es)
+	blk, err := c.decodeBlock(1, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		blockDocOf(blockID{1, 1}, "job", blk)
 	}
 }
