@@ -159,8 +159,11 @@ func scanFile(path string, format ingest.Format, word string) (*Dataset, error) 
 			if ContainsWord(e.Message, word) {
 				words.counts[word]++
 			}
-		} else {
-			words.add(e.Message)
+		} else if words.add(e.Message); d.Lines == wordSampleLines {
+			if w := words.pick(d.Lines); w != "" {
+				word = w
+				words.counts = map[string]int64{w: words.counts[w]}
+			}
 		}
 	}
 	d.Format = string(r.Format())
@@ -187,6 +190,10 @@ type wordCounter struct {
 
 // maxWords bounds the words counted, for huge files of unique tokens.
 const maxWords = 1 << 20
+
+// wordSampleLines is how many lines a word is picked from: past them only
+// the picked word is counted, which is cheaper than counting every word.
+const wordSampleLines = 1_000_000
 
 func (c *wordCounter) add(msg string) {
 	if c.seen == nil {
