@@ -102,7 +102,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 	go db.gcLoop()
 	if db.opts.MappedMemory > 0 {
 		db.wg.Add(1)
-		go db.mappedLoop(db.opts.MappedMemory)
+		go db.mappedLoop()
 	}
 	db.startIndexer()
 	return db, nil

@@ -423,6 +423,7 @@ func (db *DB) blockDoc(txn *badger.Txn, id blockID) (indexedBlock, error) {
 	}); err != nil {
 		return indexedBlock{}, &unreadableBlock{id, err}
 	}
+	db.readMapped(int(item.ValueSize()))
 	name, err := db.runName(txn, id.run)
 	if err != nil {
 		return indexedBlock{}, err

@@ -32,13 +32,14 @@ import (
 const DefaultMappedMemory = 64 << 20
 
 // mappedCheckEvery is how often the engine checks its mapped pages: a
-// compaction or an index merge reads its files at several hundred MB/s, and
-// a check costs one read of /proc/self/status (tens of microseconds).
+// compaction or an index merge reads its files faster than the budget in
+// half a second, and a check costs one read of /proc/self/status (tens of
+// microseconds).
 const mappedCheckEvery = 100 * time.Millisecond
 
 // mappedLoop keeps the store's mapped pages under budget until the store
 // closes.
-func (db *DB) mappedLoop(budget int64) {
+func (db *DB) mappedLoop() {
 	defer db.wg.Done()
 	tick := time.NewTicker(mappedCheckEvery)
 	defer tick.Stop()
@@ -48,9 +49,7 @@ func (db *DB) mappedLoop(budget int64) {
 			return
 		case <-tick.C:
 		}
-		if fileResident() > budget {
-			releaseMapped(db.dir)
-		}
+		db.releaseMappedNow()
 	}
 }
 
@@ -70,7 +69,14 @@ func (db *DB) readMapped(n int) {
 	if budget <= 0 || db.mapped.read.Add(int64(n)) < budget/4 {
 		return
 	}
-	if !db.mapped.check.TryLock() {
+	db.releaseMappedNow()
+}
+
+// releaseMappedNow gives the mapped pages back if they exceed the budget,
+// unless another goroutine is checking already.
+func (db *DB) releaseMappedNow() {
+	budget := db.opts.MappedMemory
+	if budget <= 0 || !db.mapped.check.TryLock() {
 		return
 	}
 	defer db.mapped.check.Unlock()

@@ -132,6 +132,7 @@ func (db *DB) verifyRun(ctx context.Context, txn *badger.Txn, id uint64, rec *ru
 			continue
 		}
 		rep.Bytes += item.ValueSize()
+		db.readMapped(int(item.ValueSize()))
 		err = item.Value(func(v []byte) error {
 			b, err := db.codec.decodePooled(first, v)
 			if err != nil {
