@@ -74,9 +74,8 @@ func (db *DB) collectGarbage(ctx context.Context, ratio float64) error {
 			return nil // rewriting a value-log file needs room; it can wait
 		}
 		err := db.bdb.RunValueLogGC(ratio)
-		// A rewrite reads a whole value-log file through its map, up to
-		// 128 MiB in well under mappedCheckEvery: give its pages back
-		// before the next one.
+		// A rewrite reads a whole value-log file, up to 128 MiB, through
+		// its map: give its pages back before the next one.
 		db.releaseMappedNow()
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
 			return nil

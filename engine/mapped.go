@@ -32,8 +32,8 @@ import (
 const DefaultMappedMemory = 64 << 20
 
 // mappedCheckEvery is how often the engine checks its mapped pages: a
-// compaction or an index merge reads its files faster than the budget in
-// half a second, and a check costs one read of /proc/self/status (tens of
+// compaction or an index merge can read more than the budget in half a
+// second, and a check costs one read of /proc/self/status (tens of
 // microseconds).
 const mappedCheckEvery = 100 * time.Millisecond
 
@@ -57,7 +57,7 @@ func (db *DB) mappedLoop() {
 // resident pages were last checked.
 type mappedTally struct {
 	read  atomic.Int64
-	check sync.Mutex // held by the reader checking
+	check sync.Mutex // held by whoever is checking
 }
 
 // readMapped notes that a reader took n bytes from the store's mapped
