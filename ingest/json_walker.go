@@ -1,6 +1,6 @@
 package ingest
 
-// jsonWalker steps through JSON text that jsontext has already validated,
+// jsonWalker steps through JSON text that validJSON has already checked,
 // so it only has to find where each token ends. It still never reads past
 // the end of b: on input that is not valid after all it returns short
 // tokens instead of panicking.
