@@ -216,7 +216,9 @@ func peerFigures(d *Dataset) []figure {
 		{name: figWordLastHour, query: w + " _time:[" + since + ", " + until + "]"},
 		{name: figCountByLevel, query: "* | stats by (level) count()"},
 		{name: "label_level", query: "flow:=etl-orders level:=Warn"},
-		{name: "phrase", query: `"connection reset"`},
+		// logdb's phrase matches a substring, ignoring case; LogsQL's
+		// phrase needs whole words, so the same answer is a regex.
+		{name: "phrase", query: `~"(?i)connection reset"`},
 		{name: "regexp", query: `~"upstream time(d)?out after 30\\d{3}ms"`},
 		{name: "level_count_by_job", query: "level:in(Warn, Error, Fatal) | stats by (job) count() | sort by (job) | limit 10"},
 	}
