@@ -97,7 +97,7 @@ func (rep *Report) WriteTable(w io.Writer) error {
 func describeData(d *Dataset) string {
 	var b strings.Builder
 	if d.Source == "synthetic" {
-		fmt.Fprintf(&b, "%s lines of the synthetic workload (seed %d)", fmtInt(d.Lines), d.Seed)
+		fmt.Fprintf(&b, "%s lines of the synthetic workload (random seed %d)", fmtInt(d.Lines), d.Seed)
 	} else if d.File != "" {
 		fmt.Fprintf(&b, "%s, %s lines", d.Source, fmtInt(d.Lines))
 	} else {

@@ -122,7 +122,7 @@ func prepare(o *Options, work string) (*Dataset, error) {
 		fmt.Fprintf(o.Log, "bench: %s: %d lines in %d runs, format %s; word %q in %d lines\n", o.File, d.Lines, d.Runs, d.Format, d.Word, d.WordLines)
 		return d, nil
 	}
-	fmt.Fprintf(o.Log, "bench: writing %d lines of the synthetic workload (seed %d)…\n", o.Lines, o.Seed)
+	fmt.Fprintf(o.Log, "bench: writing %d lines of the synthetic workload (random seed %d)…\n", o.Lines, o.Seed)
 	d, err := writeWorkload(o, work)
 	if err != nil {
 		return nil, err
