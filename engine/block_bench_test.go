@@ -67,10 +67,11 @@ func BenchmarkEncodeBlock(b *testing.B) {
 	}
 }
 
-// BenchmarkBlockDoc measures the index document of a block whose messages
-// draw their words from a Zipf vocabulary, as the shared workload's do:
-// a few thousand distinct terms in 1024 lines.
-func BenchmarkBlockDoc(b *testing.B) {
+// BenchmarkGranuleTerms measures the terms of a granule's index document
+// (the terms, their line counts and the blocks' id-like words) for eight
+// blocks whose messages draw their words from a Zipf vocabulary, as the
+// shared workload's do: a few thousand distinct terms in 1024 lines.
+func BenchmarkGranuleTerms(b *testing.B) {
 	c, err := newCodec()
 	if err != nil {
 		b.Fatal(err)
@@ -100,9 +101,19 @@ func BenchmarkBlockDoc(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(size))
+	const blocks = 8
+	b.SetBytes(blocks * int64(size))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		blockDocOf(blockID{1, 1}, "job", blk)
+		ts := newTermSet()
+		line := 0
+		for k := 0; k < blocks; k++ {
+			for j := 0; j < blk.len(); j++ {
+				ts.addMessage(line, blk.msg(j))
+				line++
+			}
+			ts.endBlock()
+		}
+		ts.split()
 	}
 }

@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
-
-	"github.com/logdb/logdb/index"
 )
 
 // Count returns the number of entries matching f.
@@ -13,9 +10,9 @@ import (
 // no order, and it reads no block it can count otherwise: a block whose
 // every line is known to match from its summary (filters on job, attempt,
 // level, and time and line ranges covering the block) is counted from the
-// summary, and for a filter of one word with such filters, an indexed block
-// is counted from the index, which records how many of a block's lines hold
-// each word.
+// summary, and for a filter of one word with such filters, an indexed
+// granule whose every block the filters take whole is counted from the
+// index, which records how many of a granule's lines hold each word.
 func (db *DB) Count(ctx context.Context, f Filter) (int64, error) {
 	runs, err := db.count(ctx, f, false)
 	var n int64
@@ -65,9 +62,9 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 	}
 	latest := db.latestAttempts(txn)
 
-	var counts map[string]uint64 // block doc ID → lines holding the word
+	var counts *granuleCounts // lines holding the word, per granule
 	if p.countWord != "" && !byLevel {
-		counts, err = db.termCounts(ctx)(p.countWord)
+		counts, err = db.termCounts(ctx, p.countWord)
 		if err != nil {
 			return nil, err
 		}
@@ -114,15 +111,20 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 			if ok && levels == [NumLevels]bool{} {
 				continue // the run does not match
 			}
-			if ok && levels == allLevels {
-				id := c.id.docID()
-				if _, inexact := counts[inexactTerm+id]; !inexact {
-					add(c, int(NoLevel), int64(counts[id]))
-					continue
-				}
+			if ok && levels == allLevels && counts.take(c) {
+				continue
 			}
 		}
 		scan = append(scan, *c)
+	}
+	if counts != nil {
+		// Count() sums the runs, the only caller that counts from the
+		// index: a granule's lines go to the run of its first block.
+		whole, rest := counts.settle()
+		for _, g := range whole {
+			add(&g.taken[0], int(NoLevel), int64(g.lines))
+		}
+		scan = append(scan, rest...)
 	}
 	for len(scan) > 0 {
 		n := min(len(scan), 4*maxWave)
@@ -142,30 +144,6 @@ func (db *DB) count(ctx context.Context, f Filter, byLevel bool) ([]RunCount, er
 		out = append(out, *r)
 	}
 	return out, damage.err()
-}
-
-// termCounts returns a function that fetches, for a term, the lines holding
-// it per indexed block, with the blocks marked inexact under
-// inexactTerm+docID. It returns nil maps when the index is not in use.
-func (db *DB) termCounts(ctx context.Context) func(term string) (map[string]uint64, error) {
-	return func(term string) (map[string]uint64, error) {
-		ix := db.ix.index.Load()
-		if ix == nil || !db.ix.ready.Load() {
-			return nil, nil
-		}
-		counts, err := ix.TermCounts(ctx, index.FieldTerms, term)
-		if err == nil {
-			var inexact map[string]uint64
-			inexact, err = ix.TermCounts(ctx, index.FieldTerms, inexactTerm)
-			for id := range inexact {
-				counts[inexactTerm+id] = 1
-			}
-		}
-		if errors.Is(err, index.ErrClosed) {
-			return nil, nil // being rebuilt: scan
-		}
-		return counts, err
-	}
 }
 
 var allLevels = func() (l [NumLevels]bool) {

@@ -240,10 +240,12 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	}
 	w := db.ix.indexed.Load()
 	var (
-		docs []indexedBlock
-		dels []string
-		last uint64
-		n    int
+		olds       []string
+		regranuled []indexedGranule
+		added      []indexedGranule
+		dels       []blockID
+		last       uint64
+		n          int
 	)
 	workers := runtime.GOMAXPROCS(0)
 	err := db.bdb.View(func(txn *badger.Txn) error {
@@ -264,12 +266,19 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 			if op == opPut {
 				puts = append(puts, id)
 			} else {
-				dels = append(dels, id.docID())
+				dels = append(dels, id)
 			}
 		}
 		it.Close()
 		var err error
-		docs, dels, err = db.blockDocs(ctx, txn, puts, dels)
+		if olds, regranuled, err = db.regranule(ctx, txn, ix, dels); err != nil {
+			return err
+		}
+		ms, err := db.members(txn, puts)
+		if err != nil {
+			return err
+		}
+		added, err = db.indexGranules(ctx, txn, db.groupGranules(ms))
 		return err
 	})
 	if err != nil || n == 0 {
@@ -279,10 +288,10 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	// read, but a filter is never trusted without its seal (see
 	// wordfilter.go), so either order is correct; this one keeps reads
 	// few.
-	if err := db.putFilters(docs, dels); err != nil {
+	if err := db.putFilters(append(regranuled, added...), dels); err != nil {
 		return 0, err
 	}
-	if err := applyParallel(ix, docsOf(docs), dels, last); err != nil {
+	if err := applyParallel(ix, docsOf(regranuled), olds, docsOf(added), last); err != nil {
 		return 0, err
 	}
 	db.ix.indexed.Store(last)
@@ -290,21 +299,33 @@ func (db *DB) indexStep(ctx context.Context) (int, error) {
 	return n, db.trimChangeLog(last)
 }
 
-// applyParallel applies docs and dels to ix in up to GOMAXPROCS batches of
-// at most indexBatchBlocks documents built at once, then sets the
+// applyParallel applies to ix, in one batch, the documents first and the
+// deletions dels (a deleted block's granule and the documents of its other
+// blocks: a query must see either), then docs in batches of about
+// indexBatchBlocks blocks, up to GOMAXPROCS built at once, then sets the
 // watermark. The watermark goes in a batch of its own after the others are
 // durable, so that a crash in between leaves the old watermark and the
-// documents are indexed again (replacing a document is harmless).
-func applyParallel(ix *index.Index, docs []index.Doc, dels []string, watermark uint64) error {
-	if len(docs) <= indexBatchBlocks {
-		return ix.Apply(docs, dels, watermark)
+// documents are indexed again (a block in two documents is harmless: see
+// count.go).
+func applyParallel(ix *index.Index, first []index.Doc, dels []string, docs []index.Doc, watermark uint64) error {
+	blocks := 0
+	for i := range docs {
+		blocks += len(docs[i].Blocks)
+	}
+	if blocks <= indexBatchBlocks {
+		return ix.Apply(append(first, docs...), dels, watermark)
 	}
 	var chunks [][]index.Doc
 	for len(docs) > 0 {
-		n := min(len(docs), indexBatchBlocks)
+		n, b := 0, 0
+		for n < len(docs) && (n == 0 || b+len(docs[n].Blocks) <= indexBatchBlocks) {
+			b += len(docs[n].Blocks)
+			n++
+		}
 		chunks = append(chunks, docs[:n])
 		docs = docs[n:]
 	}
+	chunks[0] = append(first, chunks[0]...)
 	errs := make([]error, len(chunks))
 	var wg sync.WaitGroup
 	for i, c := range chunks {
@@ -349,110 +370,21 @@ func (db *DB) trimChangeLog(seq uint64) error {
 	return wb.Flush()
 }
 
-// blockDocs builds the documents of the blocks ids on all cores. A block
-// deleted since its change-log entry is added to dels instead: its own
-// deletion entry follows.
-func (db *DB) blockDocs(ctx context.Context, txn *badger.Txn, ids []blockID, dels []string) ([]indexedBlock, []string, error) {
-	docs := make([]indexedBlock, len(ids))
-	errs := make([]error, len(ids))
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(ids)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Concurrent Gets on a read-only transaction: see scanBlocks.
-			for k := int(next.Add(1) - 1); k < len(ids) && ctx.Err() == nil; k = int(next.Add(1) - 1) {
-				docs[k], errs[k] = db.blockDoc(txn, ids[k])
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	out := docs[:0]
-	for k := range docs {
-		switch {
-		case errors.Is(errs[k], badger.ErrKeyNotFound):
-			dels = append(dels, ids[k].docID())
-		case errors.As(errs[k], new(*unreadableBlock)):
-			// Recorded, it stays a candidate of every query that uses
-			// the index (see candidates), which reports it.
-			db.recordDamage(ids[k], 0, damageCause(errs[k].(*unreadableBlock).err))
-			dels = append(dels, ids[k].docID())
-		case errs[k] != nil:
-			return nil, nil, errs[k]
-		default:
-			out = append(out, docs[k])
-		}
-	}
-	return out, dels, nil
-}
-
-// An indexedBlock is what the indexer makes of a sealed block: its index
-// document and its encoded word filter (nil if it has no id-like words).
-type indexedBlock struct {
-	id     blockID
-	doc    index.Doc
-	filter []byte
-}
-
-// blockDoc builds the index document and the word filter of a sealed block.
-func (db *DB) blockDoc(txn *badger.Txn, id blockID) (indexedBlock, error) {
-	item, err := txn.Get(blockKey(pfxSummary, id.run, id.first))
-	if err != nil {
-		return indexedBlock{}, err
-	}
-	var s summary
-	if err := item.Value(func(v []byte) error {
-		s, err = decodeSummary(v)
-		return err
-	}); err != nil {
-		return indexedBlock{}, &unreadableBlock{id, err}
-	}
-	if item, err = txn.Get(blockKey(pfxBlock, id.run, id.first)); err != nil {
-		return indexedBlock{}, err
-	}
-	var b *block
-	if err := item.Value(func(v []byte) error {
-		b, err = db.codec.decodeBlock(id.first, v)
-		return err
-	}); err != nil {
-		return indexedBlock{}, &unreadableBlock{id, err}
-	}
-	db.readMapped(int(item.ValueSize()))
-	name, err := db.runName(txn, id.run)
-	if err != nil {
-		return indexedBlock{}, err
-	}
-	doc, ids := blockDocOf(id, name.job, b)
-	ib := indexedBlock{id: id, doc: doc}
-	if len(ids) > 0 && s.seq != 0 {
-		ib.filter = buildWordFilter(s.seq, ids)
-	}
-	return ib, nil
-}
-
-// putFilters stores the word filters of blocks and deletes those of the
-// deleted blocks dels (document IDs), which the indexer may have written
-// after their deletion. They need no sync: a filter lost in a crash only
-// means its block is read.
-func (db *DB) putFilters(blocks []indexedBlock, dels []string) error {
+// putFilters stores the word filters of gs and deletes those of the
+// deleted blocks dels, which the indexer may have written after their
+// deletion. They need no sync: a filter lost in a crash only means its
+// block is read.
+func (db *DB) putFilters(gs []indexedGranule, dels []blockID) error {
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
-	for _, d := range dels {
-		if id, err := parseDocID(d); err == nil {
-			if err := wb.Delete(blockKey(pfxFilter, id.run, id.first)); err != nil {
-				return err
-			}
+	for _, id := range dels {
+		if err := wb.Delete(blockKey(pfxFilter, id.run, id.first)); err != nil {
+			return err
 		}
 	}
-	for i := range blocks {
-		if f := blocks[i].filter; f != nil {
-			if err := wb.Set(blockKey(pfxFilter, blocks[i].id.run, blocks[i].id.first), f); err != nil {
+	for i := range gs {
+		for _, f := range gs[i].filters {
+			if err := wb.Set(blockKey(pfxFilter, f.id.run, f.id.first), f.filter); err != nil {
 				return err
 			}
 		}
@@ -460,11 +392,11 @@ func (db *DB) putFilters(blocks []indexedBlock, dels []string) error {
 	return wb.Flush()
 }
 
-// docsOf returns the index documents of blocks.
-func docsOf(blocks []indexedBlock) []index.Doc {
-	docs := make([]index.Doc, len(blocks))
-	for i := range blocks {
-		docs[i] = blocks[i].doc
+// docsOf returns the index documents of gs.
+func docsOf(gs []indexedGranule) []index.Doc {
+	docs := make([]index.Doc, len(gs))
+	for i := range gs {
+		docs[i] = gs[i].doc
 	}
 	return docs
 }
@@ -480,43 +412,6 @@ func (e *unreadableBlock) Error() string {
 }
 
 func (e *unreadableBlock) Unwrap() error { return e.err }
-
-// blockDocOf returns the index document of block b and the hashes of its
-// id-like words, for its word filter.
-func blockDocOf(id blockID, job string, b *block) (index.Doc, []uint64) {
-	ts := newTermSet()
-	var levels [NumLevels]bool
-	for i := 0; i < b.len(); i++ {
-		ts.addMessage(i, b.msg(i))
-		levels[b.levels[i]] = true
-	}
-	terms, lines, ids, prefixes := ts.split()
-	doc := index.Doc{ID: id.docID(), Terms: terms, Lines: lines, IDPrefixes: prefixes, Job: job}
-	for l := Level(1); int(l) < NumLevels; l++ {
-		if levels[l] {
-			doc.Levels = append(doc.Levels, l.String())
-		}
-	}
-	for _, set := range b.sets {
-		for _, l := range set {
-			if doc.Labels == nil {
-				doc.Labels = map[string][]string{}
-			}
-			if !contains(doc.Labels[l.Name], l.Value) {
-				doc.Labels[l.Name] = append(doc.Labels[l.Name], l.Value)
-			}
-		}
-	}
-	for i, t := range b.times {
-		if i == 0 || t < doc.MinTime {
-			doc.MinTime = t
-		}
-		if i == 0 || t > doc.MaxTime {
-			doc.MaxTime = t
-		}
-	}
-	return doc, ids
-}
 
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
@@ -560,7 +455,21 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 		return fmt.Errorf("cannot read store metadata: %w", err)
 	}
 	last := seq - 1
-	var docs []indexedBlock
+	var ms []member
+	flush := func(watermark uint64) error {
+		if err := db.disk.admit("rebuild the index", indexBatchNeed); err != nil {
+			return err
+		}
+		gs, err := db.indexGranules(ctx, txn, db.groupGranules(ms))
+		if err != nil {
+			return err
+		}
+		ms = ms[:0]
+		if err := db.putFilters(gs, nil); err != nil {
+			return err
+		}
+		return applyParallel(ix, nil, nil, docsOf(gs), watermark)
+	}
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxSummary}})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -568,11 +477,8 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 			return err
 		}
 		run, first, _ := parseBlockKey(it.Item().Key())
-		var s summary
-		if err := it.Item().Value(func(v []byte) error {
-			s, err = decodeSummary(v)
-			return err
-		}); isDamage(err) {
+		s, err := itemSummary(it.Item())
+		if isDamage(err) {
 			continue // reads report it; an index can do without it
 		} else if err != nil {
 			return err
@@ -580,34 +486,15 @@ func (db *DB) rebuildIndex(ctx context.Context, force bool) error {
 		if !s.sealed {
 			continue
 		}
-		doc, err := db.blockDoc(txn, blockID{run, first})
-		var bad *unreadableBlock
-		if errors.As(err, &bad) {
-			db.recordDamage(bad.id, s.count, damageCause(bad.err))
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		docs = append(docs, doc)
-		if len(docs) == indexBatchBlocks {
-			if err := db.disk.admit("rebuild the index", indexBatchNeed); err != nil {
+		ms = append(ms, member{blockID{run, first}, s})
+		if len(ms) == runtime.GOMAXPROCS(0)*indexBatchBlocks {
+			if err := flush(0); err != nil {
 				return err
 			}
-			if err := db.putFilters(docs, nil); err != nil {
-				return err
-			}
-			if err := ix.Apply(docsOf(docs), nil, 0); err != nil {
-				return err
-			}
-			docs = docs[:0]
 		}
 	}
 	it.Close()
-	if err := db.putFilters(docs, nil); err != nil {
-		return err
-	}
-	if err := ix.Apply(docsOf(docs), nil, last); err != nil {
+	if err := flush(last); err != nil {
 		return err
 	}
 	var g [8]byte

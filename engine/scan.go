@@ -42,11 +42,13 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 	}
 	want := make(map[blockID]bool, len(ids))
 	for _, s := range ids {
-		id, err := parseDocID(s)
+		g, err := parseGranuleID(s)
 		if err != nil {
 			return nil, err
 		}
-		want[id] = true
+		for _, id := range g {
+			want[id] = true
+		}
 	}
 	// Blocks found damaged are not in the index: read them, to report them.
 	known, err := knownDamage(txn)

@@ -27,7 +27,8 @@ type Stats struct {
 	IndexReady bool
 	// IndexLag is the number of sealed-block changes not yet in the index.
 	IndexLag int64
-	// IndexDocs is the number of documents (blocks) in the index.
+	// IndexDocs is the number of documents in the index: granules of a few
+	// consecutive blocks each.
 	IndexDocs int64
 }
 

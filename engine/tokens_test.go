@@ -38,7 +38,8 @@ func TestTermSet_FastPath(t *testing.T) {
 }
 
 func dump(ts *termSet) string {
-	terms, lines, ids, prefixes := ts.split()
+	ids := ts.endBlock()
+	terms, lines, prefixes := ts.split()
 	out := make([]string, len(terms))
 	for i := range terms {
 		out[i] = terms[i] + "=" + string(rune('0'+lines[i]))

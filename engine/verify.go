@@ -179,12 +179,14 @@ func (db *DB) verifyIndex(ctx context.Context, indexed map[blockID]bool, rep *Ve
 	rep.IndexChecked = true
 	seen := make(map[blockID]bool, len(docs))
 	for _, d := range docs {
-		id, err := parseDocID(d)
+		g, err := parseGranuleID(d)
 		if err != nil {
 			rep.IndexExtra++
 			continue
 		}
-		seen[id] = true
+		for _, id := range g {
+			seen[id] = true
+		}
 	}
 	for id := range indexed {
 		if !seen[id] {

@@ -16,10 +16,10 @@ import (
 // dictionaries of those terms was most of the indexer's work (on the shared
 // workload 99% of the distinct terms and a third of the (block, term) pairs;
 // see BENCHMARKS.md). They are kept out of the index. Instead each sealed
-// block gets a word filter: a Bloom filter of its id-like words, stored
-// under the block's 'F' key. A query for such a word reads the filters of
-// the blocks its other terms leave and decodes only the blocks whose filter
-// may hold the word.
+// block gets a word filter: a Bloom filter of its id-like words (empty if
+// it has none), stored under the block's 'F' key. A query for such a word
+// reads the filters of the blocks of the granules its other terms leave
+// and decodes only the blocks whose filter may hold the word.
 //
 // A filter belongs to one seal of its block: it records the block's
 // change-log sequence, which the block's summary also holds, and is
@@ -76,7 +76,10 @@ type wordFilter struct {
 //
 // with crc the CRC-32C of the bytes before it, as in blocks.
 func buildWordFilter(seq uint64, hs []uint64) []byte {
-	nbytes := max(8, (len(hs)*filterBitsPerWord+7)/8)
+	nbytes := 0 // no words: no block of a granule is read for nothing
+	if len(hs) > 0 {
+		nbytes = max(8, (len(hs)*filterBitsPerWord+7)/8)
+	}
 	v := make([]byte, 0, 1+binary.MaxVarintLen64+nbytes+4)
 	v = append(v, filterVersion)
 	v = binary.AppendUvarint(v, seq)
@@ -118,7 +121,7 @@ func decodeWordFilter(v []byte) (wordFilter, error) {
 		return f, fmt.Errorf("%w: word filter checksum mismatch", errCorrupt)
 	}
 	seq, n := binary.Uvarint(v[1:])
-	if n <= 0 || len(v[1+n:]) == 0 {
+	if n <= 0 {
 		return f, fmt.Errorf("%w: bad word filter", errCorrupt)
 	}
 	f.seq, f.bits = seq, v[1+n:]
@@ -127,6 +130,9 @@ func decodeWordFilter(v []byte) (wordFilter, error) {
 
 // mayHold reports whether the block may hold a word of every hash in hs.
 func (f *wordFilter) mayHold(hs []uint64) bool {
+	if len(f.bits) == 0 {
+		return len(hs) == 0
+	}
 	set := func(byteIdx int, mask byte) bool { return f.bits[byteIdx]&mask != 0 }
 	for _, h := range hs {
 		if !probes(h, len(f.bits), set) {

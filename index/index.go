@@ -92,12 +92,21 @@ func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err erro
 	return bleve.OpenUsing(dir, cfg)
 }
 
-// MaxSegmentDocs bounds the documents (blocks) in one Bleve segment. Bleve
-// merges small segments into bigger ones; without a bound, a growing index
-// is merged into one ever bigger segment, and each merge costs time and
-// memory in proportion to the whole index: a 10M-line load peaked at 1 GiB
-// and slowed to 80k lines/s. 2048 blocks are about 2M lines.
-const MaxSegmentDocs = 2048
+// MaxSegmentDocs bounds the documents in one Bleve segment. Bleve merges
+// small segments into bigger ones; without a bound, a growing index is
+// merged into one ever bigger segment, and each merge costs time and memory
+// in proportion to the whole index: a 10M-line load peaked at 1 GiB and
+// slowed to 80k lines/s. A document is a granule of up to 8192 lines (8
+// full blocks), so 256 documents are about 2M lines.
+const MaxSegmentDocs = 256
+
+// floorSegmentDocs is the size, in documents, below which Bleve takes all
+// segments as equal. The merge planner allows about (index size / floor)
+// segments in the first tier: 8 documents, about the engine's batch of 64
+// blocks, let a bulk load's batches stand unmerged until there are 50 of
+// them. A floor of 64 documents merged a 1M-line index (178 documents)
+// into 3 segments and cost 2 s of the load's 12 s of CPU.
+const floorSegmentDocs = 8
 
 // runtimeConfig is Bleve's configuration for opening the index.
 func runtimeConfig() map[string]interface{} {
@@ -107,7 +116,7 @@ func runtimeConfig() map[string]interface{} {
 			"MaxSegmentSize":       MaxSegmentDocs,
 			"TierGrowth":           10.0,
 			"SegmentsPerMergeTask": 10,
-			"FloorSegmentSize":     64,
+			"FloorSegmentSize":     floorSegmentDocs,
 			"ReclaimDeletesWeight": 2.0,
 		},
 	}

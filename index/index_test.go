@@ -38,9 +38,9 @@ func TestIndex_Search(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ix")
 	ix := mustOpen(t, dir)
 	docs := []Doc{
-		{ID: "a", Terms: []string{"timeout", "conn", "reset"}, Levels: []string{"Error"}, Job: "build", Labels: map[string][]string{"env": {"prod"}}, MinTime: 10 * sec, MaxTime: 20*sec + 1},
-		{ID: "b", Terms: []string{"timeouts", "ok"}, Levels: []string{"Info", "Warn"}, Job: "etl-orders", Labels: map[string][]string{"env": {"dev", "prod west"}}, MinTime: 30 * sec, MaxTime: 40 * sec},
-		{ID: "c", Terms: []string{"done"}, Levels: []string{"Info"}, Job: "etl-users\nx", MinTime: 50 * sec, MaxTime: 60 * sec},
+		{ID: "a", Terms: []string{"timeout", "conn", "reset"}, Levels: []string{"Error"}, Jobs: []string{"build"}, Labels: map[string][]string{"env": {"prod"}}, MinTime: 10 * sec, MaxTime: 20*sec + 1},
+		{ID: "b", Terms: []string{"timeouts", "ok"}, Levels: []string{"Info", "Warn"}, Jobs: []string{"etl-orders"}, Labels: map[string][]string{"env": {"dev", "prod west"}}, MinTime: 30 * sec, MaxTime: 40 * sec},
+		{ID: "c", Terms: []string{"done"}, Levels: []string{"Info"}, Jobs: []string{"etl-users\nx"}, Blocks: []string{"c1", "c2"}, MinTime: 50 * sec, MaxTime: 60 * sec},
 	}
 	if err := ix.Apply(docs, nil, 7); err != nil {
 		t.Fatal(err)
@@ -54,6 +54,8 @@ func TestIndex_Search(t *testing.T) {
 		{Term{FieldLevels, "Info"}, "b,c"},
 		{Glob{FieldJob, "etl-*"}, "b,c"},
 		{Term{FieldJob, "etl-users\nx"}, "c"},
+		{Term{FieldBlocks, "c2"}, "c"},
+		{Term{FieldBlocks, "c"}, ""},
 		{Term{LabelField("env"), "prod west"}, "b"},
 		{Glob{LabelField("env"), "p*"}, "a,b"},
 		{TimeOverlap{Since: 20*sec + 500}, "a,b,c"},

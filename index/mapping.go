@@ -18,9 +18,12 @@ const (
 	// digit, so that a prefix lookup still finds them.
 	FieldIDPrefixes = "tp"
 	FieldLevels     = "lv"   // level names present
-	FieldJob        = "job"  // the block's job
+	FieldJob        = "job"  // the jobs of the document's blocks
 	FieldMinT       = "tmin" // earliest time, Unix seconds rounded down
 	FieldMaxT       = "tmax" // latest time, Unix seconds rounded up
+	// FieldBlocks holds the IDs of the blocks a document indexes, so that
+	// the documents of a deleted block can be found.
+	FieldBlocks = "b"
 )
 
 // LabelField returns the field holding the values of label name.
@@ -28,22 +31,23 @@ func LabelField(name string) string { return "l." + name }
 
 // layoutVersion changes whenever the document layout or the terms fed to it
 // change meaning; an index of another version must be rebuilt.
-const layoutVersion = "7"
+const layoutVersion = "8"
 
-// Doc is the index document of one block.
+// Doc is the index document of a group of blocks (the engine's granule).
 type Doc struct {
 	ID    string
 	Terms []string // distinct terms, as produced by the engine's tokenizer
-	// Lines[i], if Lines is not nil, is the number of the block's lines
+	// Lines[i], if Lines is not nil, is the number of the blocks' lines
 	// holding Terms[i]; it becomes the term's frequency in the index, so
 	// that TermCounts can count lines without reading them. Nil means 1.
 	Lines []uint32
 	// IDPrefixes go into FieldIDPrefixes.
 	IDPrefixes []string
 	Levels     []string            // distinct level names
-	Job        string              // the block's job
+	Jobs       []string            // distinct jobs
 	Labels     map[string][]string // label name → distinct values
-	// MinTime and MaxTime bound the block's event times (Unix ns).
+	Blocks     []string            // the IDs of the blocks, for FieldBlocks
+	// MinTime and MaxTime bound the blocks' event times (Unix ns).
 	MinTime, MaxTime int64
 }
 
@@ -145,7 +149,12 @@ func (d *Doc) bleveDoc() *document.Document {
 		bd.AddField(listField(FieldIDPrefixes, d.IDPrefixes))
 	}
 	bd.AddField(listField(FieldLevels, d.Levels))
-	bd.AddField(keywordField(FieldJob, d.Job))
+	for _, j := range d.Jobs {
+		bd.AddField(keywordField(FieldJob, j))
+	}
+	for _, b := range d.Blocks {
+		bd.AddField(keywordField(FieldBlocks, b))
+	}
 	for name, vals := range d.Labels {
 		for _, v := range vals {
 			if v != "" {
