@@ -46,6 +46,12 @@ func (db *DB) termCounts(ctx context.Context, term string) (*granuleCounts, erro
 	if err != nil {
 		return nil, err
 	}
+	return newGranuleCounts(counts, inexact)
+}
+
+// newGranuleCounts returns the granule counts of a term's counts by
+// document ID, with the documents marked inexact.
+func newGranuleCounts(counts, inexact map[string]uint64) (*granuleCounts, error) {
 	gc := &granuleCounts{of: make(map[blockID]*granuleCount, 8*len(counts))}
 	for doc, n := range counts {
 		g, err := parseGranuleID(doc)

@@ -8,9 +8,13 @@ import "unicode/utf8"
 // one-word count from the index alone. Id-like words (see wordfilter.go)
 // are collected apart, block by block, for the blocks' word filters.
 type termSet struct {
-	// m maps a term to (lines holding it)<<32 | (index of the last such
-	// line + 1), so that a term repeated in one line counts once.
-	m map[string]uint64
+	// m maps a term to its place in terms and counts; counts[i] is (lines
+	// holding terms[i])<<32 | (index of the last such line + 1), so that
+	// a term repeated in one line counts once. A term seen before, the
+	// common case, costs one map lookup.
+	m      map[string]int32
+	terms  []string
+	counts []uint64
 	// ids holds the id-like words of the current block, prefixes the
 	// distinct parts before the first digit of those of the granule.
 	ids      map[string]struct{}
@@ -28,7 +32,9 @@ const inexactTerm = "\x00inexact"
 
 func newTermSet() *termSet {
 	return &termSet{
-		m:        make(map[string]uint64, 4096),
+		m:        make(map[string]int32, 4096),
+		terms:    make([]string, 0, 4096),
+		counts:   make([]uint64, 0, 4096),
 		ids:      make(map[string]struct{}, 256),
 		prefixes: make(map[string]struct{}),
 	}
@@ -98,12 +104,15 @@ func (ts *termSet) add(t string, line uint64, id bool) {
 		}
 		return
 	}
-	v, ok := ts.m[t]
-	switch {
-	case !ok:
-		ts.m[t] = 1<<32 | line
-	case v&0xffffffff != line:
-		ts.m[t] = (v>>32+1)<<32 | line
+	i, ok := ts.m[t]
+	if !ok {
+		ts.m[t] = int32(len(ts.terms))
+		ts.terms = append(ts.terms, t)
+		ts.counts = append(ts.counts, 1<<32|line)
+		return
+	}
+	if v := ts.counts[i]; v&0xffffffff != line {
+		ts.counts[i] = (v>>32+1)<<32 | line
 	}
 }
 
@@ -135,15 +144,10 @@ func (ts *termSet) endBlock() []uint64 {
 // and the distinct prefixes of the id-like words, which the index keeps
 // for prefix lookups.
 func (ts *termSet) split() (terms []string, lines []uint32, prefixes []string) {
-	n := len(ts.m)
-	if ts.inexact {
-		n++
-	}
-	terms = make([]string, 0, n)
-	lines = make([]uint32, 0, n)
-	for t, v := range ts.m {
-		terms = append(terms, t)
-		lines = append(lines, uint32(v>>32))
+	terms = ts.terms
+	lines = make([]uint32, len(ts.counts), len(ts.counts)+1)
+	for i, v := range ts.counts {
+		lines[i] = uint32(v >> 32)
 	}
 	if ts.inexact {
 		terms = append(terms, inexactTerm)
