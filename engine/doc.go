@@ -22,8 +22,9 @@
 // *Filter types; package query parses the filter language into them.
 //
 // Lines are stored in Badger in compressed column blocks per run, and each
-// sealed block is a document in a Bleve full-text index (package index) that
-// narrows which blocks a query reads; every line of those blocks is then
+// granule of a few sealed blocks is a document in a Bleve full-text index
+// (package index) that narrows which blocks a query reads; every line of
+// those blocks is then
 // checked exactly, so the index can never change an answer. The index is
 // derived data, kept up to date in the background and rebuilt when needed.
 // engine/FORMAT.md describes the on-disk format.

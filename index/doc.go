@@ -1,8 +1,9 @@
 // Package index is logdb's full-text index of blocks: one Bleve document per
-// sealed block of lines, holding the block's distinct terms, the levels and
-// label values present, its job and its time span. A search answers with
-// the IDs of blocks that may hold a match; the caller checks every line of
-// them exactly. The index is derived data: the engine feeds it, records how
+// group of sealed blocks of lines (the engine's granule), holding their
+// distinct terms, the levels and label values present, their jobs, the
+// blocks' IDs and their time span. A search answers with the IDs of the
+// documents that may hold a match; the caller checks every line of their
+// blocks exactly. The index is derived data: the engine feeds it, records how
 // far it got (the watermark, stored in the same Bleve batch as the
 // documents) and can rebuild it from scratch.
 //
@@ -14,7 +15,7 @@
 //
 // # Basics
 //
-// Doc is what is indexed for a block. Query is a tree of Term, Prefix,
+// Doc is what is indexed for a group of blocks. Query is a tree of Term, Prefix,
 // Glob, TimeOverlap, And, Or and All. Apply writes documents, deletions and
 // the new watermark in one durable batch.
 //
