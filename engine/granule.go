@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -43,16 +44,8 @@ const (
 // A granule is the blocks of one index document, in order.
 type granule []blockID
 
-// docID is the granule's document ID: its blocks' IDs, concatenated.
-func (g granule) docID() string {
-	b := make([]byte, 0, 32*len(g))
-	for _, id := range g {
-		b = append(b, id.docID()...)
-	}
-	return string(b)
-}
-
-// parseGranuleID returns the blocks of the granule with document ID s.
+// parseGranuleID returns the blocks of the granule with document ID s: its
+// blocks' IDs, concatenated.
 func parseGranuleID(s string) (granule, error) {
 	if len(s) == 0 || len(s)%32 != 0 {
 		return nil, fmt.Errorf("engine: BUG: bad index document ID %q", s)
@@ -104,11 +97,11 @@ func (db *DB) members(txn *badger.Txn, ids []blockID) ([]member, error) {
 
 // groupGranules cuts ms, in order, into granules.
 func (db *DB) groupGranules(ms []member) [][]member {
-	max := granuleFull * db.opts.BlockLines
+	limit := granuleFull * db.opts.BlockLines
 	var out [][]member
 	for len(ms) > 0 {
 		n, lines := 0, 0
-		for n < len(ms) && n < granuleBlocks && (n == 0 || lines+ms[n].sum.count <= max) {
+		for n < len(ms) && n < granuleBlocks && (n == 0 || lines+ms[n].sum.count <= limit) {
 			lines += ms[n].sum.count
 			n++
 		}
@@ -119,8 +112,7 @@ func (db *DB) groupGranules(ms []member) [][]member {
 }
 
 // An indexedGranule is what the indexer makes of a granule: its index
-// document and the encoded word filters of its blocks that have id-like
-// words.
+// document and the encoded word filters of its blocks.
 type indexedGranule struct {
 	doc     index.Doc
 	filters []blockFilter
@@ -173,7 +165,6 @@ func (db *DB) indexGranules(ctx context.Context, txn *badger.Txn, gs [][]member)
 func (db *DB) indexGranule(txn *badger.Txn, ms []member) (indexedGranule, error) {
 	var (
 		g      indexedGranule
-		ids    granule
 		levels [NumLevels]bool
 		line   int
 	)
@@ -218,19 +209,18 @@ func (db *DB) indexGranule(txn *badger.Txn, ms []member) (indexedGranule, error)
 				}
 			}
 		}
-		if len(ids) == 0 || m.sum.minT < d.MinTime {
+		if len(d.Blocks) == 0 || m.sum.minT < d.MinTime {
 			d.MinTime = m.sum.minT
 		}
-		if len(ids) == 0 || m.sum.maxT > d.MaxTime {
+		if len(d.Blocks) == 0 || m.sum.maxT > d.MaxTime {
 			d.MaxTime = m.sum.maxT
 		}
-		ids = append(ids, m.id)
 		d.Blocks = append(d.Blocks, m.id.docID())
 	}
-	if len(ids) == 0 {
+	if len(d.Blocks) == 0 {
 		return g, nil
 	}
-	d.ID = ids.docID()
+	d.ID = strings.Join(d.Blocks, "")
 	d.Terms, d.Lines, d.IDPrefixes = ts.split()
 	for l := Level(1); int(l) < NumLevels; l++ {
 		if levels[l] {

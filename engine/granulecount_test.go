@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Ensure that a granule's count is used only when every one of its blocks
 // is taken, and never for a granule marked inexact or sharing a block
@@ -8,12 +11,12 @@ import "testing"
 func TestGranuleCounts(t *testing.T) {
 	a, b, c, d, e := blockID{1, 1}, blockID{1, 1025}, blockID{2, 1}, blockID{3, 1}, blockID{4, 1}
 	counts := map[string]uint64{
-		granule{a, b}.docID(): 10, // whole
-		granule{c}.docID():    5,  // inexact
-		granule{d}.docID():    7,  // d is also in the next one
-		granule{d, e}.docID(): 9,
+		granuleID(a, b): 10, // whole
+		granuleID(c):    5,  // inexact
+		granuleID(d):    7,  // d is also in the next one
+		granuleID(d, e): 9,
 	}
-	inexact := map[string]uint64{granule{c}.docID(): 1}
+	inexact := map[string]uint64{granuleID(c): 1}
 	gc, err := newGranuleCounts(counts, inexact)
 	if err != nil {
 		t.Fatal(err)
@@ -33,10 +36,19 @@ func TestGranuleCounts(t *testing.T) {
 
 	// A granule with a block not taken (outside the time range, deleted)
 	// gives its taken blocks back to be read.
-	gc, _ = newGranuleCounts(map[string]uint64{granule{a, b}.docID(): 10}, nil)
+	gc, _ = newGranuleCounts(map[string]uint64{granuleID(a, b): 10}, nil)
 	gc.take(&candidate{id: a})
 	whole, rest = gc.settle()
 	if len(whole) != 0 || len(rest) != 1 || rest[0].id != a {
 		t.Fatalf("settle of a partly taken granule = %+v, %+v; want block a to read", whole, rest)
 	}
+}
+
+// granuleID returns the document ID of a granule of blocks ids.
+func granuleID(ids ...blockID) string {
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(id.docID())
+	}
+	return b.String()
 }
