@@ -106,7 +106,7 @@ func checkPrefix(t *testing.T, env []string, job string, n int, want []string) {
 	}
 }
 
-var storedBefore = regexp.MustCompile(`the (\d+) lines before it are stored`)
+var storedBefore = regexp.MustCompile(`(\d+) lines are stored and durable`)
 
 // Ensure that a disk that fills during `logdb ingest` stops it with a
 // message naming the full disk and how many lines were stored, that exactly

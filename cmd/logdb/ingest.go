@@ -134,7 +134,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
 			if n := loader.Stored(); n > 0 {
-				return fmt.Errorf("%w; the %d lines before it are stored and durable", appendError(in.name, err), n)
+				return fmt.Errorf("%w; %d lines are stored and durable, each run's first lines in the input", appendError(in.name, err), n)
 			}
 			return fmt.Errorf("%w; no line was stored", appendError(in.name, err))
 		}
