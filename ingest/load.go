@@ -50,7 +50,8 @@ type LoadStats struct {
 // load keeps two cores busy. Stored may be read from other goroutines while
 // a load runs (for progress reports).
 type Loader struct {
-	DB *engine.DB
+	// DB stores the lines: an *engine.DB, or a client of logdb serve.
+	DB Appender
 	// OnReject, if set, is called with every rejected line.
 	OnReject func(*LineError)
 	// BufferBytes bounds the message bytes held back to fill blocks;
@@ -60,6 +61,21 @@ type Loader struct {
 	stored   atomic.Int64
 	rejected atomic.Int64
 	runs     map[runKey]struct{}
+}
+
+// An Appender stores batches of entries, all or nothing, as
+// engine.DB.AppendWith does.
+type Appender interface {
+	AppendWith(ctx context.Context, opts engine.AppendOptions, entries ...engine.Entry) ([]int64, error)
+}
+
+// blockSizes returns the block bounds of a, or the engine's defaults when
+// a does not tell them.
+func blockSizes(a Appender) engine.Options {
+	if o, ok := a.(interface{ Options() engine.Options }); ok {
+		return o.Options()
+	}
+	return *engine.DefaultOptions()
 }
 
 type runKey struct {
@@ -226,7 +242,7 @@ func (h *holder) take(final bool) loadBatch {
 }
 
 func (l *Loader) read(ctx context.Context, r *Reader, out chan<- loadBatch) error {
-	h := newHolder(l.DB.Options(), l.BufferBytes)
+	h := newHolder(blockSizes(l.DB), l.BufferBytes)
 	send := func(final bool) error {
 		if len(h.batch) == 0 {
 			return nil

@@ -133,10 +133,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
-			if n := loader.Stored(); n > 0 {
-				return fmt.Errorf("%w; %d lines are stored and durable, each run's first lines in the input", appendError(in.name, err), n)
-			}
-			return fmt.Errorf("%w; no line was stored", appendError(in.name, err))
+			return loadError(in.name, err, loader.Stored())
 		}
 	}
 	stored := time.Since(st.start)
@@ -158,6 +155,14 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	fmt.Fprintln(m.Stderr)
 	return nil
+}
+
+// loadError is appendError with how many lines were stored before it.
+func loadError(name string, err error, stored int64) error {
+	if stored > 0 {
+		return fmt.Errorf("%w; %d lines are stored and durable, each run's first lines in the input", appendError(name, err), stored)
+	}
+	return fmt.Errorf("%w; no line was stored", appendError(name, err))
 }
 
 // appendError says which input an append failed for and, if its run has

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -106,7 +104,8 @@ func (g *globals) where() string {
 // ingestRemote is logdb ingest through a server: the lines are read here
 // with the same options, so that they are numbered, timed and levelled
 // exactly as a local ingest would, and appended as exact entries in
-// batches; a batch is all or nothing on the server.
+// batches, each all or nothing on the server, parsing the next batch while
+// the server stores the last.
 func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string, att int) error {
 	c, err := g.dial(ctx)
 	if err != nil {
@@ -114,68 +113,40 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 	}
 	defer c.Close()
 	start := time.Now()
-	var (
-		stored, rejected int64
-		runs             = map[[2]string]bool{}
-		batch            []engine.Entry
-		bytes            int
-	)
-	send := func() error {
-		if len(batch) == 0 {
-			return nil
+	rejected := 0
+	loader := &ingest.Loader{DB: remoteAppender{c}, OnReject: func(le *ingest.LineError) {
+		rejected++
+		if rejected <= maxReported {
+			fmt.Fprintf(m.Stderr, "%v\n", le)
+		} else if rejected == maxReported+1 {
+			fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
 		}
-		if _, err := c.Append(ctx, batch...); err != nil {
-			return err
-		}
-		stored += int64(len(batch))
-		batch, bytes = batch[:0], 0
-		return nil
-	}
+	}}
 	for _, in := range inputs {
 		o, err := in.options(ctx, c, opts, job, att)
 		if err != nil {
 			return err
 		}
-		r := ingest.NewReader(in, in.name, o)
-		for {
-			e, err := r.Read()
-			var le *ingest.LineError
-			if errors.As(err, &le) {
-				rejected++
-				if rejected <= maxReported {
-					fmt.Fprintf(m.Stderr, "%v\n", le)
-				} else if rejected == maxReported+1 {
-					fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
-				}
-				continue
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return fmt.Errorf("%s: %w", in.name, err)
-			}
-			runs[[2]string{e.Job, fmt.Sprint(e.Attempt)}] = true
-			batch = append(batch, e)
-			bytes += len(e.Message)
-			// Well under the server's default request limit of 64 MiB.
-			if len(batch) == ingest.LoadBatchLines || bytes >= ingest.LoadBatchBytes {
-				if err := send(); err != nil {
-					return appendError(in.name, err)
-				}
-			}
-		}
-		if err := send(); err != nil {
-			return appendError(in.name, err)
+		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
+			return loadError(in.name, err, loader.Stored())
 		}
 	}
 	total := time.Since(start)
+	stored := loader.Stored()
 	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s) through %s",
-		stored, len(runs), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
+		stored, loader.Runs(), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
 	if rejected > 0 {
 		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", rejected)
 		return exitCode(exitError)
 	}
 	fmt.Fprintln(m.Stderr)
 	return nil
+}
+
+// remoteAppender appends through a client. A batch's lines are appended as
+// they are: the server seals a run's tail once it goes idle.
+type remoteAppender struct{ c *client.Client }
+
+func (r remoteAppender) AppendWith(ctx context.Context, _ engine.AppendOptions, entries ...engine.Entry) ([]int64, error) {
+	return r.c.Append(ctx, entries...)
 }
