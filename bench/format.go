@@ -52,8 +52,8 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		if in.SearchableSec >= 0 {
 			fmt.Fprintf(ew, "  the last line was found %s after the load returned (%d %s for its text)\n", fmtMs(in.SearchableSec*1e3), in.SearchableQueries, plural(in.SearchableQueries, "query", "queries"))
 		}
-		fmt.Fprintf(ew, "  on disk: %.1f B/line as the load left it (Flush, Close); %.1f B/line (index %.1f) after Compact (%.2f s)\n",
-			float64(in.DiskBytesIndexed)/math.Max(float64(in.Lines), 1), in.DiskBytesPerLine, in.IndexBytesPerLine, in.CompactSec)
+		fmt.Fprintf(ew, "  on disk: %.1f B/line as the load left it (Flush, Settle %.2f s, Close); %.1f B/line (index %.1f) after Compact (%.2f s)\n",
+			float64(in.DiskBytesIndexed)/math.Max(float64(in.Lines), 1), in.SettleSec, in.DiskBytesPerLine, in.IndexBytesPerLine, in.CompactSec)
 		fmt.Fprintf(ew, "  peak RSS of the child over its life, Compact included: %d MiB; %d lines rejected\n", in.PeakRSS>>20, in.Rejected)
 	}
 

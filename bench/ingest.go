@@ -45,10 +45,12 @@ type IngestResult struct {
 	SearchableQueries int     `json:"searchable_queries"`
 
 	// DiskBytesIndexed is the size of the data directory as the load
-	// leaves it: after Flush and Close, without Compact. DiskBytes and
-	// IndexBytes are the sizes after a new Open, DB.Compact (which took
-	// CompactSec) and Close.
+	// leaves it, as logdb ingest does: after Flush, DB.Settle (which took
+	// SettleSec) and Close, without Compact. DiskBytes and IndexBytes are
+	// the sizes after a new Open, DB.Compact (which took CompactSec) and
+	// Close.
 	DiskBytesIndexed  int64   `json:"disk_bytes_indexed"`
+	SettleSec         float64 `json:"settle_s"`
 	CompactSec        float64 `json:"compact_s"`
 	DiskBytes         int64   `json:"disk_bytes"`
 	IndexBytes        int64   `json:"index_bytes"`
@@ -161,6 +163,11 @@ func ingestChild(ctx context.Context, dir, file string, ropts ingest.Options, pr
 	}
 	indexed := time.Since(start)
 	res.PeakRSSIndexed = peakRSS()
+	t := time.Now()
+	if err := db.Settle(ctx); err != nil {
+		return nil, err
+	}
+	res.SettleSec = time.Since(t).Seconds()
 	if err := db.Close(); err != nil {
 		return nil, err
 	}
@@ -171,7 +178,7 @@ func ingestChild(ctx context.Context, dir, file string, ropts ingest.Options, pr
 	if db, err = engine.Open(dir, nil); err != nil {
 		return nil, err
 	}
-	t := time.Now()
+	t = time.Now()
 	if err := db.Compact(ctx); err != nil {
 		return nil, err
 	}

@@ -79,6 +79,10 @@ const (
 	indexMaxBacklog = 1024
 )
 
+// settleIdle is how long the index must have been caught up, with nothing
+// new to index, before the indexer settles it (DB.Settle) by itself.
+var settleIdle = 10 * time.Second // a variable for tests
+
 func (db *DB) indexDir() string { return filepath.Join(db.dir, "index") }
 
 func (db *DB) logger() *slog.Logger {
@@ -161,6 +165,7 @@ func (db *DB) indexLoop() {
 	defer db.wg.Done()
 	tick := time.NewTicker(indexIdle / 4)
 	defer tick.Stop()
+	settled, lastStep := true, time.Now()
 	for {
 		var err error
 		if !db.disk.room() {
@@ -176,6 +181,9 @@ func (db *DB) indexLoop() {
 				}
 				var n int
 				n, err = db.indexStep(db.ctx)
+				if n > 0 {
+					settled, lastStep = false, time.Now()
+				}
 				if errors.Is(err, index.ErrBroken) {
 					// Rebuilt from the blocks once there is room.
 					db.ix.ready.Store(false)
@@ -183,6 +191,12 @@ func (db *DB) indexLoop() {
 				if n == 0 || err != nil {
 					break
 				}
+			}
+			if err == nil && !settled && time.Since(lastStep) >= settleIdle && db.indexBacklog() == 0 {
+				if ix := db.ix.index.Load(); ix != nil {
+					err = ix.Settle(db.ctx)
+				}
+				settled = err == nil
 			}
 		}
 		if db.ctx.Err() == nil {
@@ -577,7 +591,22 @@ func (db *DB) WaitIndexed(ctx context.Context) error {
 	}
 }
 
-// Compact settles the store: it seals open tails, waits for the index to
+// Settle seals open tails, waits for the index to catch up (Flush) and
+// merges the small index segments that indexing in batches leaves, so that
+// the store takes the room it will keep. logdb ingest calls it at the end
+// of a load, and the indexer settles the index by itself once appends
+// pause (settleIdle).
+func (db *DB) Settle(ctx context.Context) error {
+	if err := db.Flush(ctx); err != nil {
+		return err
+	}
+	if ix := db.ix.index.Load(); ix != nil {
+		return ix.Settle(ctx)
+	}
+	return nil
+}
+
+// Compact settles the store further: it seals open tails, waits for the index to
 // catch up, merges the index into one segment and compacts the Badger
 // levels, dropping the space of rewritten and deleted blocks. It is meant
 // for after a bulk load and for measuring the settled size; the DB stays

@@ -26,6 +26,8 @@ type Index struct {
 	mu     sync.RWMutex // guards bi, closed
 	bi     bleve.Index
 	closed bool
+
+	mergeMu sync.Mutex // one forced merge at a time: Bleve refuses a second
 }
 
 // Open opens the index in dir, creating it if it does not exist. It returns
@@ -204,6 +206,22 @@ func (ix *Index) DocCount() (uint64, error) {
 	return ix.bi.DocCount()
 }
 
+// Segments returns the number of segments the index has on disk.
+func (ix *Index) Segments() (int, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	m := ix.bi.StatsMap()
+	if m == nil {
+		return 0, nil
+	}
+	idx, _ := m["index"].(map[string]interface{})
+	n, _ := idx["TotFileSegmentsAtRoot"].(uint64)
+	return int(n), nil
+}
+
 // Search returns the IDs of the documents matching q, in no particular
 // order.
 func (ix *Index) Search(ctx context.Context, q Query) ([]string, error) {
@@ -307,7 +325,7 @@ func (ix *Index) SetGeneration(gen uint64) error {
 // segments are removed at once. It takes time in proportion to the index
 // size; the index stays usable meanwhile, but for the moment of reopening.
 func (ix *Index) Compact(ctx context.Context) error {
-	if err := ix.forceMerge(ctx); err != nil {
+	if err := ix.forceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 		return err
 	}
 	ix.mu.Lock()
@@ -329,7 +347,29 @@ func (ix *Index) Compact(ctx context.Context) error {
 	return nil
 }
 
-func (ix *Index) forceMerge(ctx context.Context) error {
+// settlePlan is how Settle merges: every segment of fewer than
+// MaxSegmentDocs/2 documents, in as few segments as fit under
+// MaxSegmentDocs. Segments of a load's batches each repeat the term
+// dictionary of the words they share; merged, a 1M-line load's index takes
+// 4.9 instead of 7.6 bytes a line.
+var settlePlan = mergeplan.MergePlanOptions{
+	MaxSegmentsPerTier:   1,
+	MaxSegmentSize:       MaxSegmentDocs,
+	TierGrowth:           10,
+	SegmentsPerMergeTask: 10,
+	FloorSegmentSize:     MaxSegmentDocs,
+	ReclaimDeletesWeight: 2,
+}
+
+// Settle merges the small segments a load leaves (see settlePlan), as
+// Compact does all of them; the index answers queries meanwhile.
+func (ix *Index) Settle(ctx context.Context) error {
+	return ix.forceMerge(ctx, &settlePlan)
+}
+
+func (ix *Index) forceMerge(ctx context.Context, plan *mergeplan.MergePlanOptions) error {
+	ix.mergeMu.Lock()
+	defer ix.mergeMu.Unlock()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
@@ -343,8 +383,8 @@ func (ix *Index) forceMerge(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
-		return fmt.Errorf("cannot compact index: %w", err)
+	if err := s.ForceMerge(ctx, plan); err != nil {
+		return fmt.Errorf("cannot merge index segments: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -146,5 +147,34 @@ func TestIndex_TermCounts(t *testing.T) {
 	}
 	if got, _ := ix.TermCounts(context.Background(), FieldTerms, "absent"); len(got) != 0 {
 		t.Fatalf("TermCounts(absent) = %v", got)
+	}
+}
+
+// Ensure that Settle merges the segments that batches leave into one, and
+// that every document is still found.
+func TestIndex_Settle(t *testing.T) {
+	ix := mustOpen(t, filepath.Join(t.TempDir(), "ix"))
+	for i := range 20 {
+		doc := Doc{ID: fmt.Sprintf("d%02d", i), Terms: []string{"word"}, MinTime: sec, MaxTime: 2 * sec}
+		if err := ix.Apply([]Doc{doc}, nil, uint64(i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := ix.Segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ix.Segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before < 2 || after != 1 {
+		t.Fatalf("segments: %d before Settle, %d after; want several, then 1", before, after)
+	}
+	if got := strings.Count(search(t, ix, Term{FieldTerms, "word"}), "d"); got != 20 {
+		t.Fatalf("after Settle the word finds %d documents, want 20", got)
 	}
 }

@@ -138,7 +138,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	}
 	stored := time.Since(st.start)
 	st.finish()
-	if err := db.Flush(ctx); err != nil {
+	if err := db.Settle(ctx); err != nil {
 		if !errors.Is(err, engine.ErrDiskFull) {
 			return err
 		}
