@@ -10,15 +10,18 @@ import (
 
 const compactUsage = `usage: logdb compact [--dir DIR]
 
-Settles the data directory after a bulk load: seals open run tails, waits
+Compacts the data directory to its smallest: seals open run tails, waits
 for the full-text index, merges the index into one segment and compacts the
-stored blocks, dropping the space of rewritten tails. logdb does this by
-itself over time; compact does it now. Queries and reads keep working
-meanwhile. Prints the size on disk before and after.
+stored blocks, dropping the space of rewritten tails and deleted runs.
+logdb ingest leaves a store settled (each run's lines written once, the
+index's small segments merged), and logdb serve settles by itself once
+appends pause; compact is for the rest, such as after deleting many runs.
+Queries and reads keep working meanwhile. Prints the size on disk before
+and after.
 `
 
 func init() {
-	register(&command{name: "compact", summary: "settle the data directory after a bulk load", usage: compactUsage, run: runCompact})
+	register(&command{name: "compact", summary: "compact the data directory to its smallest", usage: compactUsage, run: runCompact})
 }
 
 func runCompact(m *Main, ctx context.Context, g *globals, args []string) error {
