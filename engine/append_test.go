@@ -237,7 +237,7 @@ func TestDB_AppendKeepsNoCallerMemory(t *testing.T) {
 // of their own, and that the other runs keep their tails.
 func TestDB_AppendWithEnded(t *testing.T) {
 	ctx := context.Background()
-	db := testutil.MustOpenDB(t, &engine.Options{SealAfter: time.Hour})
+	db := testutil.MustOpenDB(t, &engine.Options{SealAfter: time.Hour, BlockLines: 1024})
 	var es []engine.Entry
 	for i := 0; i < 1500; i++ {
 		es = append(es, engine.Entry{Job: "done", Message: fmt.Sprintf("line %d", i+1)})

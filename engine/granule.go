@@ -15,7 +15,7 @@ import (
 )
 
 // The full-text index has one document per granule: a few consecutive
-// sealed blocks, up to granuleFull full blocks' lines (8192 with the
+// sealed blocks, up to granuleFull full blocks' lines (16384 with the
 // default BlockLines) and granuleBlocks blocks, in the order they were sealed
 // (so one granule may hold blocks of many runs). A word common in a log
 // occurs in nearly every block; indexed once per block, it was a (document,

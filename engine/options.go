@@ -9,11 +9,14 @@ import (
 // Options tune a DB. The zero value of every field means its default; a nil
 // *Options passed to Open means all defaults.
 type Options struct {
-	// BlockLines is the most lines a sealed block holds. Default 1024.
+	// BlockLines is the most lines a sealed block holds. Default 2048:
+	// most runs fit one block, which takes less room than two (one
+	// compressed frame, label set, summary and filter), and a range read
+	// still decodes no more than 2048 lines.
 	BlockLines int
 
 	// BlockBytes is the most message bytes a sealed block holds before it is
-	// cut, whatever its line count. Default 256 KiB.
+	// cut, whatever its line count. Default 512 KiB.
 	BlockBytes int
 
 	// SealAfter is how long a run's tail of unsealed lines may stay idle
@@ -109,10 +112,10 @@ func (o *Options) clone() *Options {
 
 func (o *Options) ensureDefaults() {
 	if o.BlockLines == 0 {
-		o.BlockLines = 1024
+		o.BlockLines = 2048
 	}
 	if o.BlockBytes == 0 {
-		o.BlockBytes = 256 << 10
+		o.BlockBytes = 512 << 10
 	}
 	if o.MappedMemory == 0 {
 		o.MappedMemory = DefaultMappedMemory

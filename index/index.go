@@ -98,8 +98,8 @@ func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err erro
 // small segments into bigger ones; without a bound, a growing index is
 // merged into one ever bigger segment, and each merge costs time and memory
 // in proportion to the whole index: a 10M-line load peaked at 1 GiB and
-// slowed to 80k lines/s. A document is a granule of up to 8192 lines (8
-// full blocks), so 256 documents are about 2M lines.
+// slowed to 80k lines/s. A document is a granule of up to 16384 lines (8
+// full blocks), so 256 documents are about 4M lines.
 const MaxSegmentDocs = 256
 
 // floorSegmentDocs is the size, in documents, below which Bleve takes all
@@ -328,15 +328,27 @@ func (ix *Index) Compact(ctx context.Context) error {
 	if err := ix.forceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 		return err
 	}
+	return ix.reopen()
+}
+
+// reopen closes and opens the index again after a forced merge. A forced
+// merge returns once queries see the merged segment, but before Bleve has
+// persisted it: closing then would leave the segments before the merge as
+// the persisted state, so a write that waits until it is persisted (the
+// layout key again) comes first. And Bleve deletes the files merged away
+// when it opens an index, while a running index deletes them only later,
+// in the background, and maybe not before it is closed.
+func (ix *Index) reopen() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.closed {
 		return ErrClosed
 	}
-	// Bleve deletes unreferenced segment files on open; a running index
-	// deletes them only later, in the background.
+	if err := ix.bi.SetInternal(keyLayout, []byte(layoutVersion)); err != nil {
+		return fmt.Errorf("cannot persist merged index %q: %w", ix.dir, err)
+	}
 	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("cannot compact index: %w", err)
+		return fmt.Errorf("cannot reopen index %q: %w", ix.dir, err)
 	}
 	bi, err := bleve.OpenUsing(ix.dir, runtimeConfig())
 	if err != nil {
@@ -364,7 +376,10 @@ var settlePlan = mergeplan.MergePlanOptions{
 // Settle merges the small segments a load leaves (see settlePlan), as
 // Compact does all of them; the index answers queries meanwhile.
 func (ix *Index) Settle(ctx context.Context) error {
-	return ix.forceMerge(ctx, &settlePlan)
+	if err := ix.forceMerge(ctx, &settlePlan); err != nil {
+		return err
+	}
+	return ix.reopen()
 }
 
 func (ix *Index) forceMerge(ctx context.Context, plan *mergeplan.MergePlanOptions) error {

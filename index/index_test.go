@@ -174,6 +174,9 @@ func TestIndex_Settle(t *testing.T) {
 	if before < 2 || after != 1 {
 		t.Fatalf("segments: %d before Settle, %d after; want several, then 1", before, after)
 	}
+	if files, _ := filepath.Glob(filepath.Join(ix.dir, "store", "*.zap")); len(files) != 1 {
+		t.Fatalf("%d segment files after Settle, want the merged one alone: %v", len(files), files)
+	}
 	if got := strings.Count(search(t, ix, Term{FieldTerms, "word"}), "d"); got != 20 {
 		t.Fatalf("after Settle the word finds %d documents, want 20", got)
 	}
