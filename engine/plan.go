@@ -86,13 +86,11 @@ func compile(f Filter) (*plan, error) {
 			p.substrings = append(p.substrings, newTextMatcher(c.Word, false))
 			words(c.Word, func(w string, _, _ int) { p.addIDWord(w) })
 		case PhraseFilter:
-			p.substrings = append(p.substrings, newTextMatcher(c.Text, false))
-			// Only inner words are whole words of a match (see indexQuery).
-			words(c.Text, func(w string, start, end int) {
-				if start > 0 && end < len(c.Text) {
-					p.addIDWord(w)
-				}
-			})
+			p.addPhrase(c)
+		case RegexpFilter:
+			for _, ph := range c.phrases() {
+				p.addPhrase(ph)
+			}
 		}
 	}
 	for _, m := range p.substrings {
@@ -102,6 +100,18 @@ func compile(f Filter) (*plan, error) {
 	}
 	p.countWord, p.countRest = countPlan(conj)
 	return p, nil
+}
+
+// addPhrase adds a phrase every matching message holds to the plan's
+// substrings and its inner id-like words to the plan's ids.
+func (p *plan) addPhrase(f PhraseFilter) {
+	p.substrings = append(p.substrings, newTextMatcher(f.Text, false))
+	// Only inner words are whole words of a match (see indexQuery).
+	words(f.Text, func(w string, start, end int) {
+		if start > 0 && end < len(f.Text) {
+			p.addIDWord(w)
+		}
+	})
 }
 
 // addIDWord adds word w to the plan's id-like words if it is one.

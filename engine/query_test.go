@@ -139,7 +139,9 @@ func randomFilter(r *rand.Rand, depth int) engine.Filter {
 		w2 := []rune(vocab[r.Intn(len(vocab))])
 		return engine.Phrase(string(w[i:]) + seps[r.Intn(len(seps))] + string(w2[:min(j, len(w2))]))
 	case 6:
-		return engine.Regexp(regexp.MustCompile([]string{"time(out)?s", "^conn", `\d+$`, "(?i)reset"}[r.Intn(4)]))
+		res := []string{"time(out)?s", "^conn", `\d+$`, "(?i)reset", "conn(ection)? reset", `out time\b`,
+			"(?:Time)+out", "TIMEOUT|reset", `user_id[=:]job-52b3`, "Straße", `\Q10.0.0.1\E`}
+		return engine.Regexp(regexp.MustCompile(res[r.Intn(len(res))]))
 	case 7:
 		return engine.LevelFilter{Op: ops[r.Intn(len(ops))], Level: engine.Level(1 + r.Intn(engine.NumLevels-1))}
 	case 8:

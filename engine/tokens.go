@@ -184,6 +184,14 @@ func indexQuery(f Filter) index.Query {
 			}
 		})
 		return andOrNil(qs)
+	case RegexpFilter:
+		var qs index.And
+		for _, ph := range f.phrases() {
+			if q := indexQuery(ph); q != nil {
+				qs = append(qs, q)
+			}
+		}
+		return andOrNil(qs)
 	case LevelFilter:
 		qs := index.Or{}
 		for l := Level(1); int(l) < NumLevels; l++ {
