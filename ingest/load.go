@@ -26,9 +26,9 @@ const (
 // once, sealed, instead of first as an unsealed tail and again when the
 // tail is sealed. A run's lines that fill no block are appended, and sealed
 // (engine.AppendOptions.Ended), once LoadEndedLines lines of other runs have
-// followed its last line, and at the end of the input. On the shared
-// workload this spares rewriting a seventh of the lines and leaves no
-// value-log garbage behind the load.
+// followed its last line, and at the end of the input. On the 1M-line
+// shared workload the store a load leaves went from 58.3 to 52.7 MB: the
+// value-log garbage of rewritten tails is gone.
 //
 // LoadEndedLines is how far the input must move past a run's last line
 // for Load to take the run as ended for now; DefaultLoadBufferBytes is how
