@@ -53,7 +53,7 @@ const verifiedTables = "VERIFIED"
 // were last checked more than a day ago (package verified); blocks live in
 // the value log, so the tables hold only keys, summaries, run records and
 // unsealed tails (a few MB for 1M lines). Then it checks the logs Badger
-// replays (checkLogs), unless the store opens read-only.
+// replays (checkLogs): read-only, only the write-ahead logs.
 func checkBadgerFiles(dir string, mark openMark, readOnly bool) error {
 	crashed := mark != markClean
 	mfPath := filepath.Join(dir, badger.ManifestFilename)
@@ -62,7 +62,7 @@ func checkBadgerFiles(dir string, mark openMark, readOnly bool) error {
 		if err := checkNoTables(dir); err != nil {
 			return err
 		}
-		return checkLogs(dir, mark)
+		return checkLogs(dir, mark, !readOnly)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", mfPath, err)
@@ -91,11 +91,14 @@ func checkBadgerFiles(dir string, mark openMark, readOnly bool) error {
 			unlisted = append(unlisted, name)
 		}
 	}
-	if len(mf.Tables) == 0 && len(onDisk) > 1 && crashed {
-		// A crash before the first flush's record leaves one table at
-		// most; more and none listed is a MANIFEST cut to its header.
-		for _, name := range onDisk {
-			unlisted = append(unlisted, name)
+	if len(mf.Tables) == 0 && crashed {
+		// A crash before the first flush's record leaves its table, the
+		// store's first (ID 1), unlisted; any other table with none
+		// listed is a MANIFEST cut to its header.
+		for id, name := range onDisk {
+			if id != 1 || len(onDisk) > 1 {
+				unlisted = append(unlisted, name)
+			}
 		}
 	}
 	if len(unlisted) > 0 {
@@ -121,14 +124,13 @@ func checkBadgerFiles(dir string, mark openMark, readOnly bool) error {
 	}
 	// Best effort: without the record the next Open reads every table.
 	_ = rec.Save()
-	if readOnly {
-		// Badger replays no log read-only, so it truncates none: a
-		// damaged entry there is found by the checksum of the block or
-		// summary it holds, when it is read. (The last value log can be
-		// 128 MiB: 45 ms of CRC for a query that takes 5.)
-		return nil
-	}
-	return checkLogs(dir, mark)
+	// Read-only, Badger replays the write-ahead logs but truncates
+	// nothing, and it does not replay the value log: a damaged entry there
+	// is found by the checksum of the block or summary it holds, when it
+	// is read. (The last value log can be 128 MiB: 45 ms of CRC for a
+	// query that takes 5; the written part of a write-ahead log is a
+	// memtable's, 16 MiB at most.)
+	return checkLogs(dir, mark, !readOnly)
 }
 
 // checkNoTables fails if dir holds tables but no MANIFEST: Badger would

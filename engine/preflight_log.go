@@ -49,7 +49,8 @@ type logEntry struct {
 
 // parseLogEntry decodes the entry at the start of b. ok is false if b does
 // not start with a whole entry whose checksum holds; short reports that
-// the entry's header claims more bytes than b has.
+// the entry's header claims more bytes than b has. An entry that fits in b
+// but fails its checksum has its size set.
 func parseLogEntry(b []byte) (e logEntry, ok, short bool) {
 	if len(b) < 2 {
 		return e, false, len(b) > 0
@@ -77,6 +78,7 @@ func parseLogEntry(b []byte) (e logEntry, ok, short bool) {
 		return e, false, true
 	}
 	if crc32.Checksum(b[:end], castagnoli) != binary.BigEndian.Uint32(b[end:]) {
+		e.size = end + crc32.Size
 		return e, false, false
 	}
 	e.meta, e.size = b[0], end+crc32.Size
@@ -102,9 +104,10 @@ func plausibleLogEntry(b []byte) bool {
 // and of Badger's own ("!badger!…").
 var logKeyStarts = []byte{pfxMeta, pfxJob, pfxRun, pfxTail, pfxBlock, pfxSummary, pfxChange, pfxDamage, pfxFilter, '!'}
 
-// checkLogs checks the write-ahead logs and the last value log in dir,
-// and that a write-ahead log is there if mark says the store was open.
-func checkLogs(dir string, mark openMark) error {
+// checkLogs checks the write-ahead logs in dir and, if vlog, the last
+// value log, and that a write-ahead log is there if mark says the store
+// was open.
+func checkLogs(dir string, mark openMark, vlog bool) error {
 	mems, err := filepath.Glob(filepath.Join(dir, "*.mem"))
 	if err != nil {
 		return err
@@ -133,7 +136,7 @@ func checkLogs(dir string, mark openMark) error {
 		}
 	}
 	names := mems
-	if len(vlogs) > 0 {
+	if vlog && len(vlogs) > 0 {
 		byID(vlogs)
 		names = append(names, vlogs[len(vlogs)-1])
 	}
@@ -180,6 +183,10 @@ func checkLog(name string) error {
 			if short && whole && !allZero(data[off:]) {
 				return fmt.Errorf("%w: %s ends inside the entry at byte %d (truncated?); %s", ErrDamaged, name, off, openDamageHint)
 			}
+			if writtenWhole(data, off, e.size) {
+				return fmt.Errorf("%w: %s: the entry at byte %d fails its checksum although it was written whole (a flipped bit?); opening would drop it and every write after it; %s",
+					ErrDamaged, name, off, openDamageHint)
+			}
 			break
 		}
 		if len(e.key) == 0 {
@@ -213,6 +220,19 @@ func checkLog(name string) error {
 		}
 	}
 	return nil
+}
+
+// writtenWhole reports whether the entry of size bytes at off in data,
+// which fails its checksum, was written to its end: its checksum is not
+// zero and no page of it is. A write that a kill or a power loss cut short
+// leaves the rest of the entry zero (Badger's logs are zeroed files), so
+// such an entry is damage, not the torn end of a crash.
+func writtenWhole(data []byte, off, size int) bool {
+	if size == 0 || off+size > len(data) {
+		return false
+	}
+	sum := data[off+size-crc32.Size : off+size]
+	return !allZero(sum) && !hasZeroPage(data, off, off+size)
 }
 
 func logDamage(name string, off int) error {
