@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -15,7 +17,11 @@ import (
 // immutable once built. See FORMAT.md for the encoding:
 //
 //	block   = version(1) codec(1) count(uvarint) rawLen(uvarint) payload crc(4)
-//	payload = times levels labelSets setIndex msgLens msgs   (zstd unless codec is 0)
+//	payload = times levels labelSets setIndex msgLens msgs
+//
+// The payload is stored raw (codec 0), as one zstd frame (codec 1: small
+// blocks, and all written before columns) or a column at a time (codec 2,
+// see appendColumns).
 //
 // crc is the CRC-32C (Castagnoli) of everything before it, little-endian.
 // Version 1 blocks, written before checksums, have no crc; they are still
@@ -26,7 +32,8 @@ type block struct {
 	levels []Level  // level per row
 	sets   []Labels // distinct label sets
 	setIdx []uint32 // label set per row; nil when len(sets) <= 1
-	msgOff []uint32 // message i is data[msgOff[i]:msgOff[i+1]]
+	msgOff []uint32 // message i is data[msgOff[i]:msgOff[i+1]-sep]
+	sep    uint32   // 1 if each message in data ends with a newline
 	data   string   // the messages, concatenated; aliases the end of buf
 	buf    []byte   // the decoded payload
 }
@@ -57,8 +64,9 @@ func checkCRC(v []byte) ([]byte, bool) {
 
 // Block codecs.
 const (
-	codecRaw  = 0
-	codecZstd = 1
+	codecRaw     = 0
+	codecZstd    = 1 // the payload as one frame: small payloads (see columnsMin)
+	codecColumns = 2 // each column its own frame: see appendColumns
 )
 
 var errCorrupt = errors.New("engine: corrupt block")
@@ -70,7 +78,7 @@ const maxBlockRaw = 1 << 30
 
 func (b *block) len() int { return len(b.times) }
 
-func (b *block) msg(i int) string { return b.data[b.msgOff[i]:b.msgOff[i+1]] }
+func (b *block) msg(i int) string { return b.data[b.msgOff[i] : b.msgOff[i+1]-b.sep] }
 
 func (b *block) labels(i int) Labels {
 	switch {
@@ -121,17 +129,33 @@ func (c *codec) close() {
 // block value and its summary.
 func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	sum := summary{count: len(es)}
-	size := 0
+	size, msgBytes, newlines := 0, 0, false
 	for i := range es {
 		size += len(es[i].Message) + 24
+		msgBytes += len(es[i].Message)
+		newlines = newlines || strings.IndexByte(es[i].Message, '\n') >= 0
 	}
+	// A payload stored a column at a time ends each message with a
+	// newline instead of giving lengths, unless a message holds one.
+	columns := msgBytes+3*len(es) >= columnsMin
+	terminated := columns && !newlines
 	p := make([]byte, 0, size)
+	var cols [numColumns]int // where each column ends in p
 
-	// Times as zig-zag deltas, levels as bytes.
+	// Times as zig-zag deltas (Rice-coded a column at a time), levels as
+	// bytes.
 	prev := int64(0)
+	var ts []int64
+	if columns {
+		ts = make([]int64, len(es))
+	}
 	for i := range es {
 		t := es[i].Time
-		p = binary.AppendVarint(p, t-prev)
+		if columns {
+			ts[i] = t
+		} else {
+			p = binary.AppendVarint(p, t-prev)
+		}
 		prev = t
 		if i == 0 || t < sum.minT {
 			sum.minT = t
@@ -140,11 +164,16 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 			sum.maxT = t
 		}
 	}
+	if columns {
+		p = appendRiceTimes(p, ts)
+	}
+	cols[0] = len(p)
 	for i := range es {
 		p = append(p, byte(es[i].Level))
 		sum.levels[es[i].Level]++
 		sum.bytes += int64(len(es[i].Message)) + 1
 	}
+	cols[1] = len(p)
 
 	// Label sets, deduplicated.
 	var (
@@ -176,25 +205,118 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 		}
 	}
 
-	// Messages: lengths, then bytes.
-	for i := range es {
-		p = binary.AppendUvarint(p, uint64(len(es[i].Message)))
+	cols[2] = len(p)
+
+	// Messages: lengths, then bytes; or no lengths and each message
+	// ended with a newline, which compresses better (on the shared
+	// workload 34.6 B/line against 35.3 for lengths and messages).
+	if !terminated {
+		for i := range es {
+			p = binary.AppendUvarint(p, uint64(len(es[i].Message)))
+		}
 	}
+	cols[3] = len(p)
 	for i := range es {
 		p = append(p, es[i].Message...)
+		if terminated {
+			p = append(p, '\n')
+		}
 	}
+	cols[4] = len(p)
 
-	v := make([]byte, 0, 16+len(p)/3)
-	v = append(v, blockVersion, codecZstd)
+	v := make([]byte, 0, 16+len(p)/2)
+	v = append(v, blockVersion, codecColumns)
 	v = binary.AppendUvarint(v, uint64(len(es)))
 	v = binary.AppendUvarint(v, uint64(len(p)))
 	hdr := len(v)
-	v = c.enc.EncodeAll(p, v)
+	if columns {
+		v = c.appendColumns(v, p, cols[:])
+	} else {
+		v[1] = codecZstd
+		v = c.enc.EncodeAll(p, v)
+	}
 	if len(v)-hdr >= len(p) {
 		v = append(v[:hdr], p...)
 		v[1] = codecRaw
 	}
 	return appendCRC(v), sum
+}
+
+// columnsMin is the smallest payload (as its messages and three bytes a
+// line count it) stored a column at a time: below it the frames' own
+// headers and tables cost more than apart columns save.
+const columnsMin = 4 << 10
+
+// numColumns is the number of sections of a payload that codecColumns
+// compresses apart: times, levels, label sets with their index, message
+// lengths, and messages.
+const numColumns = 5
+
+// appendColumns appends the payload p, cut at ends, a column at a time:
+// for each, its length in p (uvarint), its stored length (uvarint; 0 if
+// stored raw, as are the empty and those zstd does not shrink), and the
+// stored bytes. One zstd frame over columns this different shares its
+// entropy tables between them: on the shared workload the messages
+// compress to 34.3 B/line on their own and the rest to 5.7, against 42.2
+// for the two in one frame.
+func (c *codec) appendColumns(v, p []byte, ends []int) []byte {
+	start := 0
+	for _, end := range ends {
+		col := p[start:end]
+		start = end
+		v = binary.AppendUvarint(v, uint64(len(col)))
+		if len(col) == 0 {
+			v = append(v, 0)
+			continue
+		}
+		// Compressed in place, then moved up behind its length.
+		mark := len(v)
+		v = c.enc.EncodeAll(col, v)
+		z := len(v) - mark
+		if z >= len(col) {
+			v = append(v[:mark], 0)
+			v = append(v, col...)
+			continue
+		}
+		var lb [binary.MaxVarintLen64]byte
+		n := binary.PutUvarint(lb[:], uint64(z))
+		v = append(v, lb[:n]...)
+		copy(v[mark+n:], v[mark:mark+z])
+		copy(v[mark:], lb[:n])
+	}
+	return v
+}
+
+// decodeColumns appends to dst the payload that appendColumns stored in
+// b, which must decode to rawLen bytes, and returns where in it each
+// column ends.
+func (c *codec) decodeColumns(dst, b []byte, rawLen int) ([]byte, [numColumns]int, error) {
+	var ends [numColumns]int
+	r := reader{b: b}
+	for col := range numColumns {
+		n := int(r.uvarint())
+		stored := int(r.uvarint())
+		if r.err != nil || n < 0 || n > rawLen-len(dst) || stored < 0 || stored > len(r.b) {
+			return nil, ends, fmt.Errorf("%w: bad column header", errCorrupt)
+		}
+		before := len(dst)
+		if stored == 0 {
+			dst = append(dst, r.bytes(n)...)
+		} else {
+			var err error
+			if dst, err = c.dec.DecodeAll(r.bytes(stored), dst); err != nil {
+				return nil, ends, fmt.Errorf("%w: %v", errCorrupt, err)
+			}
+		}
+		if r.err != nil || len(dst)-before != n {
+			return nil, ends, fmt.Errorf("%w: column %d is %d bytes, want %d", errCorrupt, col, len(dst)-before, n)
+		}
+		ends[col] = len(dst)
+	}
+	if len(r.b) != 0 {
+		return nil, ends, fmt.Errorf("%w: %d bytes after the columns", errCorrupt, len(r.b))
+	}
+	return dst, ends, nil
 }
 
 // appendLabels appends the encoding of a label set: n, then n pairs of
@@ -273,19 +395,30 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 		return fmt.Errorf("%w: bad header", errCorrupt)
 	}
 	var p []byte
+	terminated := false // messages end with newlines, without lengths
+	timesEnd := 0       // where a Rice-coded time column ends
 	switch v[1] {
 	case codecRaw:
 		p = append(b.buf[:0], r.b...)
-	case codecZstd:
+	case codecZstd, codecColumns:
 		// Slack past rawLen lets the decoder use its fast, unchecked copies.
 		dst := b.buf[:0]
 		if cap(dst) < rawLen+64 {
 			dst = make([]byte, 0, min(rawLen, 1<<20)+64)
 		}
 		var err error
-		p, err = c.dec.DecodeAll(r.b, dst)
+		if v[1] == codecZstd {
+			p, err = c.dec.DecodeAll(r.b, dst)
+			if err != nil {
+				err = fmt.Errorf("%w: %v", errCorrupt, err)
+			}
+		} else {
+			var ends [numColumns]int
+			p, ends, err = c.decodeColumns(dst, r.b, rawLen)
+			terminated, timesEnd = ends[3] == ends[2], ends[0]
+		}
 		if err != nil {
-			return fmt.Errorf("%w: %v", errCorrupt, err)
+			return err
 		}
 	default:
 		return fmt.Errorf("%w: unknown codec %d", errCorrupt, v[1])
@@ -301,10 +434,17 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 	b.msgOff = grow(b.msgOff, n+1)
 	b.msgOff[0] = 0
 	r = reader{b: p}
-	t := int64(0)
-	for i := range b.times {
-		t += r.varint()
-		b.times[i] = t
+	if v[1] == codecColumns {
+		if !readRiceTimes(b.times, p[:timesEnd]) {
+			return fmt.Errorf("%w: bad time column", errCorrupt)
+		}
+		r.b = p[timesEnd:]
+	} else {
+		t := int64(0)
+		for i := range b.times {
+			t += r.varint()
+			b.times[i] = t
+		}
 	}
 	lv := r.bytes(n)
 	if r.err != nil {
@@ -346,19 +486,42 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 	} else {
 		b.setIdx = nil
 	}
-	off := uint64(0)
-	for i := 0; i < n; i++ {
-		off += r.uvarint()
-		b.msgOff[i+1] = uint32(off)
-	}
-	if r.err != nil || off != uint64(len(r.b)) {
-		return fmt.Errorf("%w: bad columns", errCorrupt)
+	b.sep = 0
+	if terminated {
+		b.sep = 1
+		if !newlineEnds(b.msgOff[1:], r.b) {
+			return fmt.Errorf("%w: bad message column", errCorrupt)
+		}
+	} else {
+		off := uint64(0)
+		for i := 0; i < n; i++ {
+			off += r.uvarint()
+			b.msgOff[i+1] = uint32(off)
+		}
+		if r.err != nil || off != uint64(len(r.b)) {
+			return fmt.Errorf("%w: bad columns", errCorrupt)
+		}
 	}
 	b.data = ""
 	if len(r.b) > 0 {
 		b.data = unsafe.String(&r.b[0], len(r.b))
 	}
 	return nil
+}
+
+// newlineEnds sets ends[i] to just after the i-th newline of msgs, and
+// reports whether msgs holds exactly len(ends) newlines and ends with one.
+func newlineEnds(ends []uint32, msgs []byte) bool {
+	off := 0
+	for i := range ends {
+		j := bytes.IndexByte(msgs[off:], '\n')
+		if j < 0 {
+			return false
+		}
+		off += j + 1
+		ends[i] = uint32(off)
+	}
+	return off == len(msgs)
 }
 
 // reader decodes varints from a byte slice, remembering the first error.

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"testing"
 )
 
@@ -84,12 +86,15 @@ func TestBlock_RoundTrip(t *testing.T) {
 		es = append(es, e)
 	}
 	v, _ := c.encodeBlock(es)
-	if v[1] != codecZstd {
-		t.Fatalf("codec = %d, want zstd", v[1])
+	if v[1] != codecColumns {
+		t.Fatalf("codec = %d, want columns", v[1])
 	}
 	b, err := c.decodeBlock(1, v)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if b.sep != 1 {
+		t.Fatal("messages without newlines, yet stored with lengths")
 	}
 	for i := range es {
 		var e Entry
@@ -117,6 +122,15 @@ func FuzzDecodeBlock(f *testing.F) {
 	v, _ = c.encodeBlock([]Entry{{Time: 5, Message: string(bytes.Repeat([]byte("abc "), 100))}})
 	f.Add(v)
 	f.Add([]byte{1, 0, 0, 0})
+	// A block stored a column at a time, as version 1 (no checksum) so
+	// that the fuzzer's changes reach the columns.
+	var es []Entry
+	for i := range 200 {
+		es = append(es, Entry{Time: int64(i) << 20, Level: Level(i % NumLevels), Message: fmt.Sprintf("GET /x/%d in %dms", i, i%70)})
+	}
+	v, _ = c.encodeBlock(es)
+	v[0] = blockVersionNoCRC
+	f.Add(v[:len(v)-4])
 	f.Fuzz(func(t *testing.T, v []byte) {
 		b, err := c.decodeBlock(1, v)
 		if err != nil {
@@ -144,4 +158,107 @@ func FuzzDecodeSummary(f *testing.F) {
 			wf.mayHold([]uint64{0, 1 << 63})
 		}
 	})
+}
+
+// Ensure that blocks of one zstd frame (small ones, and all written
+// before columns were compressed apart) decode to the lines they hold.
+func TestBlock_OneFrameCodec(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	var es []Entry
+	for i := 0; i < 300; i++ {
+		es = append(es, Entry{Time: int64(i) * 7e6, Level: Level(i % NumLevels), Message: fmt.Sprintf("GET /api/%d 200 in %dms", i*37, i%90),
+			Labels: Labels{{"component", []string{"http", "queue", "db"}[i%3]}}})
+	}
+	old := []byte{blockVersion, codecZstd}
+	old = binary.AppendUvarint(old, uint64(len(es)))
+	p := oneFramePayload(es)
+	old = binary.AppendUvarint(old, uint64(len(p)))
+	old = appendCRC(c.enc.EncodeAll(p, old))
+	ob, err := c.decodeBlock(1, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range es {
+		var e Entry
+		ob.entry(i, &e)
+		if e.Time != es[i].Time || e.Level != es[i].Level || e.Message != es[i].Message || e.Labels[0] != es[i].Labels[0] {
+			t.Fatalf("row %d of the one-frame block = %+v, want %+v", i, e, es[i])
+		}
+	}
+}
+
+// oneFramePayload encodes es as FORMAT.md gives the payload of a block of
+// one frame: varint time deltas, levels, label sets in the order first
+// seen with a set index, message lengths, messages.
+func oneFramePayload(es []Entry) []byte {
+	var p []byte
+	prev := int64(0)
+	for _, e := range es {
+		p = binary.AppendVarint(p, e.Time-prev)
+		prev = e.Time
+	}
+	for _, e := range es {
+		p = append(p, byte(e.Level))
+	}
+	ids := map[string]int{}
+	var sets []string
+	for _, e := range es {
+		k := string(appendLabels(nil, e.Labels))
+		if _, ok := ids[k]; !ok {
+			ids[k] = len(sets)
+			sets = append(sets, k)
+		}
+	}
+	p = binary.AppendUvarint(p, uint64(len(sets)))
+	for _, k := range sets {
+		p = append(p, k...)
+	}
+	if len(sets) > 1 {
+		for _, e := range es {
+			p = binary.AppendUvarint(p, uint64(ids[string(appendLabels(nil, e.Labels))]))
+		}
+	}
+	for _, e := range es {
+		p = binary.AppendUvarint(p, uint64(len(e.Message)))
+	}
+	for _, e := range es {
+		p = append(p, e.Message...)
+	}
+	return p
+}
+
+// Ensure that a block stored a column at a time keeps its messages'
+// lengths when one holds a newline, and ends them with newlines otherwise.
+func TestBlock_NewlineInMessage(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	for _, nl := range []bool{false, true} {
+		var es []Entry
+		for i := 0; i < 300; i++ {
+			es = append(es, Entry{Time: int64(i) * 7e6, Message: fmt.Sprintf("line %d of a run", i)})
+		}
+		if nl {
+			es[150].Message = "panic: boom\ngoroutine 1 [running]:"
+		}
+		v, _ := c.encodeBlock(es)
+		b, err := c.decodeBlock(1, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v[1] != codecColumns || (b.sep == 1) == nl {
+			t.Errorf("newline in a message %v: codec %d, messages newline-terminated %v", nl, v[1], b.sep == 1)
+		}
+		for i := range es {
+			if got := b.msg(i); got != es[i].Message {
+				t.Fatalf("newline in a message %v: message %d = %q, want %q", nl, i, got, es[i].Message)
+			}
+		}
+	}
 }
