@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -158,7 +159,11 @@ func runRun(m *Main, ctx context.Context, g *globals, args []string) error {
 				return usagef("bad --memory: %v", err)
 			}
 		}
-		return db.FinishRun(ctx, *job, att, res)
+		if err := db.FinishRun(ctx, *job, att, res); errors.Is(err, engine.ErrRunFinished) {
+			return fmt.Errorf("%w (a new attempt: %s)", err, retryCommand(err))
+		} else if err != nil {
+			return err
+		}
 	case "retry":
 		info, err := db.Retry(ctx, *job)
 		if err != nil {
