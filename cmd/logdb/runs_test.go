@@ -266,9 +266,10 @@ func TestCLI_TailInterrupted(t *testing.T) {
 	}
 }
 
-// Ensure that gc deletes exactly the expired runs, keeps pinned ones and
-// the ones a rule keeps longer, and that --dry-run deletes nothing; on a
-// directory and through a server.
+// Ensure that gc deletes exactly the expired runs, keeps pinned ones, the
+// ones a rule keeps longer and the ones still running (unless
+// --include-running), and that --dry-run deletes nothing; on a directory
+// and through a server.
 func TestCLI_GC(t *testing.T) {
 	eachStore(t, testGC)
 }
@@ -289,31 +290,39 @@ func testGC(t *testing.T, env []string) {
 	if r := runBin(t, "", env, "run", "pin", "pinned"); r.code != 0 {
 		t.Fatalf("pin: %s", r.stderr)
 	}
+	if r := runBin(t, "hello from live\n", env, "ingest", "--job", "live", "-"); r.code != 0 {
+		t.Fatalf("ingest live: %s", r.stderr)
+	}
 	time.Sleep(5 * time.Millisecond)
 	args := []string{"gc", "--max-age", "1ms", "--rule", "status=failed:90d"}
 
 	r := runBin(t, "", env, append(args, "--dry-run")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "ok-1/0 success 1 lines") || !strings.Contains(r.stdout, "ok-2/0") ||
 		strings.Contains(r.stdout, "bad-1") || strings.Contains(r.stdout, "pinned/") ||
-		!strings.Contains(r.stderr, "would delete 2 runs (2 lines); 1 expired runs are pinned") {
+		strings.Contains(r.stdout, "live/") ||
+		!strings.Contains(r.stderr, "would delete 2 runs (2 lines); of the expired runs, 1 are pinned and 1 not finished (kept; --include-running deletes those)") {
 		t.Fatalf("gc --dry-run: %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	if r := runBin(t, "", env, "runs", "| count"); r.stdout != "4\n" {
+	if r := runBin(t, "", env, "runs", "| count"); r.stdout != "5\n" {
 		t.Fatalf("dry run deleted runs: %q", r.stdout)
 	}
 
 	r = runBin(t, "", env, args...)
-	if r.code != 0 || !strings.Contains(r.stderr, "checked 4 runs, deleted 2 (2 lines") || !strings.Contains(r.stderr, "kept 1 pinned") {
+	if r.code != 0 || !strings.Contains(r.stderr, "checked 5 runs, deleted 2 (2 lines") || !strings.Contains(r.stderr, "kept 1 pinned and 1 running; --include-running deletes those") {
 		t.Fatalf("gc: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, "runs", "-o", "csv", "| sort by job | fields job, status")
-	if want := "job,status\nbad-1,failed\npinned,success\n"; r.stdout != want {
+	if want := "job,status\nbad-1,failed\nlive,running\npinned,success\n"; r.stdout != want {
 		t.Errorf("runs after gc:\n got %q\nwant %q", r.stdout, want)
 	}
 	// The deleted runs' lines are gone from the index as well.
 	r = runBin(t, "", env, "query", "hello")
-	if r.stdout != "hello from bad-1\nhello from pinned\n" {
+	if r.stdout != "hello from bad-1\nhello from pinned\nhello from live\n" {
 		t.Errorf("query after gc: %q %q", r.stdout, r.stderr)
+	}
+	r = runBin(t, "", env, append(args, "--include-running")...)
+	if r.code != 0 || r.stdout != "live/0 running 1 lines\n" || !strings.Contains(r.stderr, "kept 1 pinned and 0 running, in") {
+		t.Fatalf("gc --include-running: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
 	r = runBin(t, "", env, "gc", "--rule", "status=maybe:1d")
