@@ -57,8 +57,8 @@ func replFixture(t *testing.T) string {
 }
 
 // Ensure that the shell scripts well: statements from standard input,
-// results alone in raw format, errors with a caret on stderr, and exit
-// status 1 when a statement failed.
+// results alone in raw format, errors with a caret on stderr and a marker
+// line in their place on stdout, and exit status 1 when a statement failed.
 func TestCLI_Repl_Script(t *testing.T) {
 	env := []string{"LOGDB_DIR=" + replFixture(t)}
 	r := runBin(t, "level=Error | count\n", env, "repl")
@@ -66,10 +66,17 @@ func TestCLI_Repl_Script(t *testing.T) {
 		t.Fatalf("count: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "level=Bogus\n\\format json\nlevel=Error | count by job\n\\read build 0 4 1\n", env, "repl")
-	wantOut := `{"job":"build","count":1}` + "\n" + `{"job":"deploy","count":1}` + "\n" +
+	wantOut := "error: 1:7: unknown level \"Bogus\" (want one of Trace, Debug, Info, Warn, Error, Fatal or an alias such as warning, err, E)\n" +
+		`{"job":"build","count":1}` + "\n" + `{"job":"deploy","count":1}` + "\n" +
 		`{"time":"2025-03-20T10:00:05.000000000Z","level":"Error","job":"build","attempt":0,"line":4,"msg":"compile failed: timeout after 30s","app":"billing"}` + "\n"
 	if r.code != 1 || r.stdout != wantOut || !strings.Contains(r.stderr, "level=Bogus\n      ^\n") {
 		t.Fatalf("script: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Each statement has one answer in step: a count, a failure, a count.
+	r = runBin(t, "level=Error | count\n\\nosuch\nlevel=Warn | count\n", env, "repl")
+	if want := "2\nerror: unknown command \\nosuch (\\help lists them)\n1\n"; r.code != 1 || r.stdout != want ||
+		!strings.Contains(r.stderr, "error: unknown command \\nosuch") {
+		t.Fatalf("script with a failing command: %d\n got %q\nwant %q\n%s", r.code, r.stdout, want, r.stderr)
 	}
 	// With --server the shell talks to logdb serve (serve_test.go); with
 	// no server there it says so.
