@@ -26,6 +26,7 @@ Runs a query in the filter language and prints the matching lines, oldest
 first. The arguments are joined with spaces, so quoting the whole query is
 optional. Terms are ANDed:
 
+  *                       every line
   timeout                 the word, ignoring case (as grep -iw)
   "connection reset"      the text, ignoring case (as grep -iF)
   /time(d)?out/           an RE2 regular expression
@@ -40,6 +41,11 @@ optional. Terms are ANDed:
 
 Pipes: | sort by time desc | limit 100 | offset 20 | count | count by level
 | fields time, level, msg | context 3
+
+Without a query, on a terminal, it prints the last screenful of lines and a
+hint; otherwise it prints this help and exits with status 2, so that a
+script that lost its query does not print the whole store: ask for every
+line with '*' (logdb query '*').
 
 Flags:
   -o FORMAT    raw: messages only; json: one object per line; table; csv;
@@ -104,6 +110,14 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		return err
 	}
 	src := strings.Join(pos, " ")
+	var page *lastPage // the last screenful, for a query without a query
+	if !runs && !follow && strings.TrimSpace(src) == "" {
+		if !isTerminal(m.Stdout) {
+			fmt.Fprint(m.Stderr, noQueryHelp+queryUsage)
+			return exitCode(exitUsage)
+		}
+		page = newLastPage(pageRows(terminalHeight(m.Stdout)))
+	}
 	q, err := query.Parse(src)
 	if err != nil {
 		return printParseError(m, err)
@@ -165,12 +179,24 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		return usagef("%v", err)
 	}
 	for rows.Next() {
-		if err := w.Write(rows.Row()); err != nil {
+		if page != nil {
+			page.add(rows.Row())
+		} else if err := w.Write(rows.Row()); err != nil {
 			return err
+		}
+	}
+	if page != nil && rows.Err() == nil {
+		for _, r := range page.rows() {
+			if err := w.Write(&r); err != nil {
+				return err
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	if page != nil && rows.Err() == nil {
+		fmt.Fprintln(m.Stderr, page.hint())
 	}
 	return rows.Err()
 }

@@ -98,6 +98,15 @@ type tmuxSession struct {
 	sock string
 }
 
+// startTmux starts shell in a detached tmux session named repl, width by
+// height cells, on a private server in dir that the test's end kills.
+func startTmux(t *testing.T, tmux, dir string, width, height int, shell string) *tmuxSession {
+	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock")}
+	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
+	s.cmd("new-session", "-d", "-s", "repl", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), shell)
+	return s
+}
+
 func (s *tmuxSession) cmd(args ...string) string {
 	s.t.Helper()
 	out, err := exec.Command(s.tmux, append([]string{"-S", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -173,10 +182,8 @@ func TestRepl_Tmux(t *testing.T) {
 	data := replFixture(t)
 	tmp := t.TempDir()
 	hist := filepath.Join(tmp, "history")
-	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(tmp, "tmux.sock")}
-	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
 	shell := fmt.Sprintf("env LOGDB_DIR=%s LOGDB_HISTORY=%s LANG=C.UTF-8 TZ=UTC PAGER='less -R' %s; echo EXITED $?; sleep 60", data, hist, logdbBin)
-	s.cmd("new-session", "-d", "-s", "repl", "-x", "110", "-y", "30", shell)
+	s := startTmux(t, tmux, tmp, 110, 30, shell)
 
 	s.waitText("logdb shell on " + data + ": 3 runs, 69 lines")
 	s.waitFor("the prompt", func(sc string) bool { return lastLine(sc) == "logdb>" })
@@ -370,10 +377,8 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 		}
 	}
 
-	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(tmp, "tmux.sock")}
-	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
 	shell := fmt.Sprintf("env LOGDB_HISTORY=off LANG=C.UTF-8 TZ=UTC NO_COLOR=1 %s --server %s; echo EXITED $?; sleep 60", logdbBin, srv.addr)
-	s.cmd("new-session", "-d", "-s", "repl", "-x", "110", "-y", "40", shell)
+	s := startTmux(t, tmux, tmp, 110, 40, shell)
 	s.waitText("logdb shell on logdb serve at " + srv.addr + ": 2 runs, 14 lines")
 	s.waitFor("the prompt", func(sc string) bool { return lastLine(sc) == "logdb>" })
 	clients("the shell at its prompt", 2)
