@@ -29,7 +29,8 @@ optional. Terms are ANDed:
   *                       every line
   timeout                 the word, ignoring case (as grep -iw)
   "connection reset"      the text, ignoring case (as grep -iF)
-  /time(d)?out/           an RE2 regular expression
+  /time(d)?out/           an RE2 regular expression; /tmp and /api/v1 are
+                          words, /time(d)?out without its / an error
   level=Error level>=Warn by level; Trace < Debug < Info < Warn < Error < Fatal
   job=build attempt=latest   a run; attempt=-1 is the one before the latest
   app=billing env!=prod flow=etl-*   labels, with * wildcards
