@@ -330,21 +330,6 @@ func (t *tableSink) flush() error {
 	return err
 }
 
-// sizeText shows a byte count in KiB, MiB, GiB; "" for 0 (unknown).
-func sizeText(n int64) string {
-	switch {
-	case n == 0:
-		return ""
-	case n < 1<<10:
-		return strconv.FormatInt(n, 10) + "B"
-	case n < 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
-	case n < 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
-	}
-	return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
-}
-
 // filterCols returns the elements of xs whose index keep accepts.
 func filterCols[T any](xs []T, keep func(int) bool) []T {
 	out := make([]T, 0, len(xs))
@@ -365,25 +350,13 @@ func recordCell(name string, v any) cell {
 		if t, ok := v.(time.Time); ok {
 			return cell{text: t.Format("2006-01-02 15:04:05")}
 		}
-	case "duration", "billed":
-		var ms float64
-		switch x := v.(type) {
-		case float64:
-			ms = x
-		case int64:
-			ms = float64(x)
-		default:
-			return recordCell("", v)
-		}
-		d := time.Duration(ms * float64(time.Millisecond))
-		if d >= time.Second {
-			d = d.Round(time.Second / 10)
-		}
-		return cell{text: d.String()}
 	case "memory":
-		if n, ok := v.(int64); ok {
-			return cell{text: sizeText(n)}
+		if n, ok := v.(int64); ok && n == 0 {
+			return cell{} // unknown
 		}
+	}
+	if h, ok := output.RunValue(name, v); ok {
+		return cell{text: h}
 	}
 	switch x := v.(type) {
 	case string:

@@ -175,7 +175,7 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		rows = r
 	}
 	defer rows.Close()
-	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location()})
+	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location(), Runs: runs})
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -85,6 +85,20 @@ func testRunLifeCycle(t *testing.T, env []string) {
 	if want := "job,attempt,kind,status,exit,billed,flow\nnightly-etl,1,scheduled,success,0,900,etl-orders\nnightly-etl,0,scheduled,failed,2,1300,etl-orders\n"; r.stdout != want {
 		t.Errorf("runs:\n got %q\nwant %q", r.stdout, want)
 	}
+	// A table shows durations and sizes as people read them (csv and json
+	// keep the exact numbers); raw names each label column.
+	r = must(runBin(t, "", env, "runs", "-o", "table", "job=nightly-etl", "attempt=0", "| fields job, duration, billed, memory, flow"), "runs table")
+	if rows := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(rows) != 2 || strings.Join(strings.Fields(rows[1]), " ") != "nightly-etl 1.3s 1.3s 64 MiB etl-orders" {
+		t.Errorf("runs -o table: %q", r.stdout)
+	}
+	r = must(runBin(t, "", env, "runs", "-o", "csv", "job=nightly-etl", "attempt=0", "| fields duration, memory"), "runs csv")
+	if want := "duration,memory\n1250,67108864\n"; r.stdout != want {
+		t.Errorf("runs -o csv:\n got %q\nwant %q", r.stdout, want)
+	}
+	r = must(runBin(t, "", env, "runs", "job=nightly-etl", "attempt=0", "| fields job, exit, flow"), "runs raw")
+	if want := "nightly-etl\t2\tflow=etl-orders\n"; r.stdout != want {
+		t.Errorf("runs raw:\n got %q\nwant %q", r.stdout, want)
+	}
 	r = must(runBin(t, "", env, "runs", "-o", "json", "flow=etl-*", "HAVING", "timeout"), "runs having")
 	if !strings.Contains(r.stdout, `"attempt":0`) || !strings.Contains(r.stdout, `"hits":1`) || strings.Count(r.stdout, "\n") != 1 {
 		t.Errorf("runs HAVING timeout: %q", r.stdout)
