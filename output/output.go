@@ -39,6 +39,12 @@ type Options struct {
 	// name=value. json and csv are not changed: exact numbers, and a
 	// header names every column.
 	Runs bool
+
+	// Context says the rows come from "| context N": raw then writes
+	// each line as grep -Hn -C does, after "job/attempt:line:" for a hit
+	// and "job/attempt-line-" for a line of context, so that the hits
+	// stand out of their groups (which "--" separates in every format).
+	Context bool
 }
 
 var formats = map[string]func(io.Writer, *Options) Writer{

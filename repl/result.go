@@ -136,7 +136,7 @@ func took(d time.Duration) string {
 // current format, to s.out if direct, else into the returned buffer. It
 // keeps the rows in a result.
 func (s *Shell) collect(ctx context.Context, q *query.Query, opts query.Options, limit int, direct bool) (*result, *bytes.Buffer, error) {
-	return s.collectRows(ctx, q, opts, limit, sinkOptions{format: s.Format, stream: direct}, s.exec.Query)
+	return s.collectRows(ctx, q, opts, limit, sinkOptions{format: s.Format, stream: direct, context: q.HasContext()}, s.exec.Query)
 }
 
 // collectRows is collect with the rows from run (Executor.Query or
@@ -200,6 +200,8 @@ type sinkOptions struct {
 	unnumbered bool
 	// dropEmpty: no columns of records that are empty in every row.
 	dropEmpty bool
+	// context: the rows come from "| context N" (output.Options.Context).
+	context bool
 }
 
 // newSink returns a sink writing rows on w as o says.
@@ -214,7 +216,7 @@ func (s *Shell) newSink(w io.Writer, o sinkOptions) (sink, error) {
 		}
 		return t, nil
 	}
-	ow, err := output.New(w, output.Options{Format: o.format, Location: o.loc})
+	ow, err := output.New(w, output.Options{Format: o.format, Location: o.loc, Context: o.context})
 	if err != nil {
 		return nil, err
 	}

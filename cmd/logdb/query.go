@@ -41,7 +41,8 @@ optional. Terms are ANDed:
   NOT x, -x, a OR b, ( … )     boolean logic; AND binds tighter than OR
 
 Pipes: | sort by time desc | limit 100 | offset 20 | count | count by level
-| fields time, level, msg | context 3
+| fields time, level, msg | context 3 (as grep -C: "--" between groups; raw
+output marks hits job/attempt:line:msg and context job/attempt-line-msg)
 
 Without a query, on a terminal, it prints the last screenful of lines and a
 hint; otherwise it prints this help and exits with status 2, so that a
@@ -175,7 +176,7 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		rows = r
 	}
 	defer rows.Close()
-	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location(), Runs: runs})
+	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location(), Runs: runs, Context: q.HasContext()})
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -78,6 +78,11 @@ func TestCLI_Repl_Script(t *testing.T) {
 		!strings.Contains(r.stderr, "error: unknown command \\nosuch") {
 		t.Fatalf("script with a failing command: %d\n got %q\nwant %q\n%s", r.code, r.stdout, want, r.stderr)
 	}
+	// Context lines are marked as grep -Hn -C marks them, in the shell too.
+	r = runBin(t, "level=Error | context 0\n", env, "repl")
+	if want := "build/0:4:compile failed: timeout after 30s\n--\ndeploy/0:2:connection reset by peer\n"; r.code != 0 || r.stdout != want {
+		t.Fatalf("script with context: %d\n got %q\nwant %q\n%s", r.code, r.stdout, want, r.stderr)
+	}
 	// With --server the shell talks to logdb serve (serve_test.go); with
 	// no server there it says so.
 	r = runBin(t, "", append(env, "LOGDB_SERVER=127.0.0.1:1"), "repl")
