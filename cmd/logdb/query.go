@@ -50,7 +50,9 @@ script that lost its query does not print the whole store: ask for every
 line with '*' (logdb query '*').
 
 Flags:
-  -o FORMAT    raw: messages only; json: one object per line; table; csv;
+  -o FORMAT    raw: messages only (with | context, job/attempt:line: before
+               a hit and job/attempt-line- before context, as grep -Hn -C);
+               json: one object per line; table; csv;
                short: time, level, job/attempt:line and message, a line
                each. Default: table on a terminal, raw otherwise; short
                with -f.

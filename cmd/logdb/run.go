@@ -212,6 +212,16 @@ func runJSON(r *engine.RunInfo) map[string]any {
 	}
 }
 
+// memoryText shows a run's peak memory as the runs table does, with the
+// exact bytes: "64 MiB (67108864 bytes)"; "—" when unknown (0).
+func memoryText(n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	h, _ := output.RunValue("memory", n)
+	return fmt.Sprintf("%s (%d bytes)", h, n)
+}
+
 // showRun prints a run's record for people, the job, kind, labels and
 // exit message escaped (see output.Escape).
 func showRun(m *Main, r *engine.RunInfo) error {
@@ -236,7 +246,7 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		{"started", at(r.Started)},
 		{"ended", at(r.Ended)},
 		{"duration", fmt.Sprintf("%v (billed %v)", r.Duration, r.BilledDuration)},
-		{"memory", fmt.Sprint(r.PeakMemory)},
+		{"memory", memoryText(r.PeakMemory)},
 		{"exit", strings.TrimSpace(fmt.Sprintf("%d %s", r.ExitCode, output.Escape(r.ExitMessage)))},
 		{"lines", fmt.Sprintf("%d (%d errors, %d warnings), %d bytes", r.Lines, r.Levels[engine.Error]+r.Levels[engine.Fatal], r.Levels[engine.Warn], r.Bytes)},
 		{"pinned", fmt.Sprint(r.Pinned)},

@@ -79,6 +79,10 @@ func testRunLifeCycle(t *testing.T, env []string) {
 	if l, _ := show["labels"].(map[string]any); l["flow"] != "etl-orders" {
 		t.Errorf("show labels = %v", show["labels"])
 	}
+	r = must(runBin(t, "", env, "run", "show", "--job", "nightly-etl", "--attempt", "-1"), "show table")
+	if !strings.Contains(r.stdout, "\nduration   1.25s (billed 1.3s)\nmemory     64 MiB (67108864 bytes)\n") {
+		t.Errorf("show:\n%s", r.stdout)
+	}
 
 	// The retry inherits kind and labels; runs lists both, newest first.
 	r = must(runBin(t, "", env, "runs", "-o", "csv", "job=nightly-etl", "| fields job, attempt, kind, status, exit, billed, flow"), "runs")
