@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultMaxAge is how long runs are kept by default: 30 days after their
-// last change, as in the run-log console.
+// last change, as cloud log services keep them by default.
 const DefaultMaxAge = 30 * 24 * time.Hour
 
 // Retention says how long runs are kept. A run's age is the time since its
