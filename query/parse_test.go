@@ -350,6 +350,7 @@ var roundTripInputs = []string{
 	`/a\/b/ /x y\/z/ /\\/`,
 	`/api/v1/users /time(d)?out/`,
 	"/tmp x /y/",
+	"/static/*.js /tmp /timeout /api/v1/users?id=5", // paths stay words, regex syntax or not
 	"level=Error level>=warning level!=E level<Info level<=debug level>Trace",
 	"job=abc job!=abc job=etl-*",
 	"attempt=2 attempt=latest attempt=-1 attempt>=1",
