@@ -53,7 +53,10 @@
 // must pass those to RunChild, as cmd/logdb does, or the children fail.
 // Run needs the store's directory to itself: engine.Open locks it.
 //
-// VictoriaLogs' figures and the targets are for 1,000,000 lines of the synthetic workload
-// on the project machine (2 cores); other sizes, files and machines get the
-// same marks, which then only hint.
+// VictoriaLogs' figures and the targets are for 1,000,000 lines
+// (TargetLines) of the synthetic workload on the project machine (2
+// cores): only a run of that workload at that size is judged against them
+// (Report.Judged); other sizes and files get the figures beside the
+// targets without verdicts. A run with a peer is judged against the peer's
+// figures of the same run.
 package bench

@@ -11,7 +11,8 @@ import (
 )
 
 // WriteTable writes the report for people: the figures with targets beside
-// VictoriaLogs' figures and the targets with ✓ or ✗, then the details.
+// VictoriaLogs' figures and the targets, with ✓ or ✗ when the report is
+// Judged, then the details.
 func (rep *Report) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
 	d, m := &rep.Dataset, &rep.Machine
@@ -31,11 +32,17 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		} else {
 			fmt.Fprintf(ew, "\nAgainst VictoriaLogs (single node on this machine, 1M lines of the synthetic workload)\n\n")
 		}
+		if !rep.Judged {
+			fmt.Fprintf(ew, "The targets are for %s lines of the synthetic workload; this run's figures (%s) stand beside them without verdicts.\n\n", fmtInt(TargetLines), describeSize(d))
+		}
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "\tfigure\tlogdb\tVictoriaLogs\tratio\ttarget")
 		for _, c := range rep.Checks {
 			mark := "✗"
-			if c.Pass {
+			switch {
+			case !rep.Judged:
+				mark = "·"
+			case c.Pass:
 				mark = "✓"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, c.Title, fmtValue(c.Value, c.Unit), c.VictoriaLogs, c.ratio(), c.Target)
@@ -92,6 +99,18 @@ func (rep *Report) WriteTable(w io.Writer) error {
 			o.Runs, fmtMs(o.OpenSec*1e3), fmtMs(o.QuerySec*1e3), o.Query, o.Hits, fmtMs(o.CloseSec*1e3))
 	}
 	return ew.err
+}
+
+// describeSize says, for the line under the checks, what a run that is
+// not judged measured.
+func describeSize(d *Dataset) string {
+	switch {
+	case d.Source == "synthetic":
+		return fmtInt(d.Lines) + " synthetic lines"
+	case d.File != "":
+		return "a file of " + fmtInt(d.Lines) + " lines"
+	}
+	return "a store of " + fmtInt(d.StoreLines) + " lines"
 }
 
 func describeData(d *Dataset) string {

@@ -78,7 +78,7 @@ const (
 	figReadRange    = "range"
 )
 
-// queryFigures returns the standard query mix for d: the figures
+// queryFigures returns the standard query mix for d: the targets' figures
 // first, then a few that show other paths (a label filter, a phrase, a
 // regular expression, a rare word the index narrows to one block).
 func queryFigures(d *Dataset) []figure {

@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	rep.Dataset = *d
-	rep.Checks = checks(rep)
+	rep.Checks, rep.Judged = checks(rep), judged(rep)
 	rep.BenchPeakRSS = peakRSS()
 	return rep, nil
 }

@@ -34,6 +34,9 @@ func (c *Client) gc(ctx context.Context, r *engine.Retention, dry bool) (engine.
 		for _, rule := range r.Rules {
 			args = append(args, "RULE", rule.String())
 		}
+		if r.IncludeRunning {
+			args = append(args, "INCLUDERUNNING")
+		}
 	}
 	if dry {
 		args = append(args, "DRYRUN")
@@ -48,6 +51,7 @@ func (c *Client) gc(ctx context.Context, r *engine.Retention, dry bool) (engine.
 	}
 	rep := engine.GCReport{
 		Checked: int(num(m["checked"])), Lines: num(m["lines"]), Bytes: num(m["bytes"]), Kept: int(num(m["kept_pinned"])),
+		KeptRunning: int(num(m["kept_running"])),
 	}
 	if rep.Deleted, err = runInfos("GC", m["runs"]); err != nil {
 		return engine.GCReport{}, err

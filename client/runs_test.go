@@ -152,9 +152,9 @@ func TestClient_Runs(t *testing.T) {
 }
 
 // Ensure that Expired and GC send the retention exactly (MaxAge, rules,
-// forever) or none, and return the DB's report.
+// forever, IncludeRunning) or none, and return the DB's report.
 func TestClient_GC(t *testing.T) {
-	db := testutil.MustOpenDB(t, &engine.Options{Retention: &engine.Retention{MaxAge: time.Millisecond}, GCInterval: -1})
+	db := testutil.MustOpenDB(t, &engine.Options{Retention: &engine.Retention{MaxAge: time.Millisecond, IncludeRunning: true}, GCInterval: -1})
 	c := serve(t, db)
 	for _, s := range []engine.RunSpec{
 		{Job: "ok", Attempt: 0},
@@ -196,7 +196,8 @@ func TestClient_GC(t *testing.T) {
 		{"forever", &engine.Retention{MaxAge: -1}, nil},
 		{"rules", &engine.Retention{MaxAge: 90 * 24 * time.Hour, Rules: []engine.RetentionRule{
 			rule("status=failed,canceled flow=etl-*:1ms"), rule("env=dev:forever"), rule("status=running:1ms"),
-		}}, []string{"bad", "ok"}},
+		}, IncludeRunning: true}, []string{"bad", "ok"}},
+		{"running kept", &engine.Retention{MaxAge: time.Millisecond}, []string{"bad"}},
 		{"odd max age", &engine.Retention{MaxAge: 36*time.Hour + 1}, nil},
 	} {
 		got, err := c.Expired(ctx, tt.r)
@@ -207,7 +208,7 @@ func TestClient_GC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Checked != 4 || got.Kept != want.Kept || got.Lines != want.Lines || got.Bytes != want.Bytes || !reflect.DeepEqual(jobs(got.Deleted), tt.want) || !reflect.DeepEqual(jobs(want.Deleted), tt.want) {
+		if got.Checked != 4 || got.Kept != want.Kept || got.KeptRunning != want.KeptRunning || got.Lines != want.Lines || got.Bytes != want.Bytes || !reflect.DeepEqual(jobs(got.Deleted), tt.want) || !reflect.DeepEqual(jobs(want.Deleted), tt.want) {
 			t.Errorf("Expired, %s:\n got %+v\nwant %+v", tt.name, got, want)
 		}
 	}

@@ -152,7 +152,7 @@ func TestBlockCache_NeverStale(t *testing.T) {
 	check("j", 2, 28)
 
 	// Expired by GC, then written again.
-	if _, err := db.GC(ctx, &Retention{MaxAge: time.Nanosecond}); err != nil {
+	if _, err := db.GC(ctx, &Retention{MaxAge: time.Nanosecond, IncludeRunning: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ReadLines(ctx, ReadRequest{Job: "j"}); err == nil {

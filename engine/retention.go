@@ -12,13 +12,14 @@ import (
 )
 
 // DefaultMaxAge is how long runs are kept by default: 30 days after their
-// last change, as in the run-log console.
+// last change, as cloud log services keep them by default.
 const DefaultMaxAge = 30 * 24 * time.Hour
 
 // Retention says how long runs are kept. A run's age is the time since its
 // last append or change of state (Updated), so that historical logs loaded
 // today are not dropped for the dates they carry. Pinned runs are kept
-// whatever their age.
+// whatever their age, and so are runs that have not finished (running, or
+// waiting to start) unless IncludeRunning is set.
 type Retention struct {
 	// MaxAge applies to runs no rule matches. 0 means DefaultMaxAge; a
 	// negative MaxAge keeps them forever.
@@ -26,6 +27,10 @@ type Retention struct {
 	// Rules give other ages to the runs they match; the first that
 	// matches wins.
 	Rules []RetentionRule
+	// IncludeRunning lets GC delete expired runs that have not finished:
+	// a job that died without finishing its run leaves it running for
+	// ever. Without it they are kept and counted in GCReport.KeptRunning.
+	IncludeRunning bool
 }
 
 // A RetentionRule keeps the runs it matches for MaxAge (negative: forever).
@@ -175,6 +180,9 @@ type GCReport struct {
 	Lines   int64     // lines deleted
 	Bytes   int64     // message bytes deleted
 	Kept    int       // expired runs kept because they are pinned
+	// KeptRunning counts the expired runs kept because they have not
+	// finished (Retention.IncludeRunning was not set).
+	KeptRunning int
 }
 
 func (rep *GCReport) add(info *RunInfo) {
@@ -185,7 +193,8 @@ func (rep *GCReport) add(info *RunInfo) {
 
 // Expired reports what GC would delete now, deleting nothing: the runs
 // that r says have expired, and how many expired runs are kept because
-// they are pinned. A nil r means the DB's Options.Retention.
+// they are pinned or have not finished. A nil r means the DB's
+// Options.Retention.
 func (db *DB) Expired(ctx context.Context, r *Retention) (GCReport, error) {
 	if r == nil {
 		r = db.opts.Retention
@@ -202,6 +211,8 @@ func (db *DB) Expired(ctx context.Context, r *Retention) (GCReport, error) {
 		case !r.expired(&runs[i], t):
 		case runs[i].Pinned:
 			rep.Kept++
+		case !r.deletesUnfinished(&runs[i]):
+			rep.KeptRunning++
 		default:
 			rep.add(&runs[i])
 		}
@@ -213,6 +224,13 @@ func (db *DB) Expired(ctx context.Context, r *Retention) (GCReport, error) {
 func (r *Retention) expired(info *RunInfo, t int64) bool {
 	age := r.maxAge(info)
 	return age >= 0 && time.Duration(t-lastChange(info)) > age
+}
+
+// deletesUnfinished reports whether r lets GC delete the run, as far as
+// its being finished goes: a run still running or waiting is deleted only
+// with IncludeRunning.
+func (r *Retention) deletesUnfinished(info *RunInfo) bool {
+	return r.IncludeRunning || info.Status.Finished()
 }
 
 // GC deletes the runs that r says have expired, from the store and the
@@ -231,12 +249,12 @@ func (db *DB) GC(ctx context.Context, r *Retention) (GCReport, error) {
 	if err != nil {
 		return GCReport{}, err
 	}
-	rep := GCReport{Checked: plan.Checked, Kept: plan.Kept}
+	rep := GCReport{Checked: plan.Checked, Kept: plan.Kept, KeptRunning: plan.KeptRunning}
 	for i := range plan.Deleted {
 		info := &plan.Deleted[i]
 		deleted, err := db.deleteRun(ctx, info.Job, info.Attempt, func(cur *runRecord) bool {
 			c := cur.info()
-			return !c.Pinned && r.expired(&c, now())
+			return !c.Pinned && r.deletesUnfinished(&c) && r.expired(&c, now())
 		})
 		if err != nil {
 			return rep, fmt.Errorf("cannot delete run %s/%d: %w", info.Job, info.Attempt, err)
@@ -376,6 +394,6 @@ func (db *DB) gcRetention() {
 	case err != nil && db.ctx.Err() == nil:
 		db.logger().Error("retention", "err", err)
 	case len(rep.Deleted) > 0:
-		db.logger().Info("retention deleted expired runs", "runs", len(rep.Deleted), "lines", rep.Lines, "bytes", rep.Bytes)
+		db.logger().Info("retention deleted expired runs", "runs", len(rep.Deleted), "lines", rep.Lines, "bytes", rep.Bytes, "kept_running", rep.KeptRunning)
 	}
 }

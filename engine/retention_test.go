@@ -9,16 +9,24 @@ import (
 	"time"
 )
 
+// fakeClock makes the engine's clock read the value returned, set to
+// 2025-03-01 UTC, until the test ends. The clock is read by the indexer's
+// goroutine too, hence atomic.
+func fakeClock(t *testing.T) *atomic.Int64 {
+	var clock atomic.Int64
+	clock.Store(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	old := now
+	t.Cleanup(func() { now = old })
+	now = clock.Load
+	return &clock
+}
+
 // Ensure that GC deletes exactly the runs that have expired under the
 // retention rules, from the store and the index together, keeps pinned
 // runs, and leaves every other run whole.
 func TestDB_GC(t *testing.T) {
 	ctx := context.Background()
-	// The clock is read by the indexer's goroutine too.
-	var clock atomic.Int64
-	clock.Store(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	defer func(f func() int64) { now = f }(now)
-	now = clock.Load
+	clock := fakeClock(t)
 	day := int64(24 * time.Hour)
 
 	db, err := Open(t.TempDir(), &Options{BlockLines: 8, GCInterval: -1, NoIndexer: false})
@@ -73,7 +81,7 @@ func TestDB_GC(t *testing.T) {
 		{Label: "env", Value: "dev", MaxAge: 10 * 24 * time.Hour},
 		{Statuses: []RunStatus{Success}, MaxAge: 7 * 24 * time.Hour},
 		{Statuses: []RunStatus{Failed}, MaxAge: 90 * 24 * time.Hour},
-	}}
+	}, IncludeRunning: true}
 	rep, err := db.GC(ctx, rules)
 	if err != nil {
 		t.Fatal(err)
@@ -119,5 +127,56 @@ func TestDB_GC(t *testing.T) {
 	// A second GC finds nothing more.
 	if rep, err := db.GC(ctx, rules); err != nil || len(rep.Deleted) != 0 {
 		t.Fatalf("second GC: %+v %v", rep, err)
+	}
+}
+
+// Ensure that GC keeps expired runs that have not finished, running or
+// waiting, and counts them, unless Retention.IncludeRunning is set; the
+// plan of Expired says the same.
+func TestDB_GC_KeepsRunning(t *testing.T) {
+	ctx := context.Background()
+	clock := fakeClock(t)
+	db, err := Open(t.TempDir(), &Options{GCInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, job := range []string{"done", "running"} {
+		if _, err := db.Append(ctx, Entry{Job: job, Message: job + " line"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.FinishRun(ctx, "done", 0, RunResult{Status: Success}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartRun(ctx, RunSpec{Job: "waiting", Attempt: NextAttempt, Waiting: true}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(int64(48 * time.Hour))
+	ret := &Retention{MaxAge: 24 * time.Hour}
+	jobs := func(rep GCReport) string {
+		var js []string
+		for _, d := range rep.Deleted {
+			js = append(js, d.Job)
+		}
+		return fmt.Sprint(js)
+	}
+	plan, err := db.Expired(ctx, ret)
+	if err != nil || jobs(plan) != "[done]" || plan.KeptRunning != 2 {
+		t.Fatalf("plan: %s, kept running %d, %v", jobs(plan), plan.KeptRunning, err)
+	}
+	rep, err := db.GC(ctx, ret)
+	if err != nil || jobs(rep) != "[done]" || rep.KeptRunning != 2 {
+		t.Fatalf("GC: %s, kept running %d, %v", jobs(rep), rep.KeptRunning, err)
+	}
+	for _, job := range []string{"running", "waiting"} {
+		if _, err := db.Run(ctx, job, 0); err != nil {
+			t.Errorf("run %s after GC: %v", job, err)
+		}
+	}
+	ret.IncludeRunning = true
+	rep, err = db.GC(ctx, ret)
+	if err != nil || jobs(rep) != "[running waiting]" || rep.KeptRunning != 0 {
+		t.Fatalf("GC with IncludeRunning: %s, kept running %d, %v", jobs(rep), rep.KeptRunning, err)
 	}
 }

@@ -19,10 +19,14 @@
 //
 //   - raw: an entry's message alone, a record's values separated by tabs
 //     ("| count" gives the number alone), "--" between context groups.
+//     With Options.Context each line has job/attempt:line: (a hit) or
+//     job/attempt-line- (context) before it, as grep -Hn -C; with
+//     Options.Runs label columns are written name=value.
 //   - json: one object per line; entries with time (RFC 3339, nanoseconds,
 //     UTC), level, job, attempt, line, msg and the labels as top-level keys;
 //     records with their columns. See the clash rule on labels below.
-//   - table: aligned columns with a header, for terminals.
+//   - table: aligned columns with a header, for terminals; with
+//     Options.Runs durations and sizes in human units (RunValue).
 //   - csv: RFC 4180 with a header line.
 //   - short: one line per entry, as journalctl shows them: time, level,
 //     job/attempt:line, message; unbuffered between lines, for live

@@ -32,6 +32,19 @@ type Options struct {
 	// query gave them and entry times in UTC.) Pass Rows.Location() to show
 	// times in the query's tz=.
 	Location *time.Location
+
+	// Runs says the rows are run records (query.RunRuns): table shows
+	// duration and billed (milliseconds) as 342ms, 1.5s or 2m3s and memory
+	// and bytes as 512 KiB or 1.2 GiB, and raw writes each label column as
+	// name=value. json and csv are not changed: exact numbers, and a
+	// header names every column.
+	Runs bool
+
+	// Context says the rows come from "| context N": raw then writes
+	// each line as grep -Hn -C does, after "job/attempt:line:" for a hit
+	// and "job/attempt-line-" for a line of context, so that the hits
+	// stand out of their groups (which "--" separates in every format).
+	Context bool
 }
 
 var formats = map[string]func(io.Writer, *Options) Writer{

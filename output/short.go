@@ -3,7 +3,6 @@ package output
 import (
 	"bufio"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/logdb/logdb/query"
@@ -12,9 +11,10 @@ import (
 // shortWriter writes one line per entry, as journalctl's short format
 // does, with nothing buffered between lines, so that it suits a live
 // stream (logdb query -f): the time to the millisecond in
-// Options.Location, the level padded to five, job/attempt:line, the
-// message, each control character escaped (see Escape). A record and a
-// separator are written as raw writes them.
+// Options.Location, the level padded to five, job/attempt:line (with '-'
+// for ':' on a line of "| context", as grep marks it), the message, each
+// control character escaped (see Escape). A record and a separator are
+// written as raw writes them.
 type shortWriter struct {
 	w   *bufio.Writer
 	loc *time.Location
@@ -43,11 +43,7 @@ func (s *shortWriter) Write(row *query.Row) error {
 		s.w.WriteByte(' ')
 	}
 	s.w.WriteByte(' ')
-	s.w.WriteString(Escape(e.Job))
-	s.w.WriteByte('/')
-	s.w.Write(strconv.AppendInt(buf[:0], int64(e.Attempt), 10))
-	s.w.WriteByte(':')
-	s.w.Write(strconv.AppendInt(buf[:0], e.Line, 10))
+	writeRunLine(s.w, row, contextMark(row))
 	s.w.WriteByte(' ')
 	s.w.WriteString(Escape(e.Message))
 	return s.w.WriteByte('\n')

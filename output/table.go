@@ -29,6 +29,7 @@ const tableLayout = "2006-01-02 15:04:05.000"
 type tableWriter struct {
 	w    *bufio.Writer
 	loc  *time.Location
+	runs bool // rows are run records: durations and sizes in human units
 	rows [][]string
 	// kind of the buffered rows
 	records bool
@@ -40,7 +41,7 @@ type tableWriter struct {
 }
 
 func newTable(w io.Writer, o *Options) Writer {
-	return &tableWriter{w: bufio.NewWriter(w), loc: o.Location}
+	return &tableWriter{w: bufio.NewWriter(w), loc: o.Location, runs: o.Runs}
 }
 
 func (t *tableWriter) Write(row *query.Row) error {
@@ -83,16 +84,25 @@ func (t *tableWriter) Write(row *query.Row) error {
 		}
 		r := make([]string, len(row.Values))
 		for i, v := range row.Values {
-			if tm, ok := v.(time.Time); ok {
-				r[i] = tm.Format(tableLayout)
-			} else {
-				r[i] = Escape(formatValue(v))
-			}
+			r[i] = t.recordCell(row.Columns, i, v)
 		}
 		t.rows = append(t.rows, r)
 	}
 	t.seps = append(t.seps, false)
 	return nil
+}
+
+// recordCell returns how the table shows value v of column i of cols.
+func (t *tableWriter) recordCell(cols []string, i int, v any) string {
+	if tm, ok := v.(time.Time); ok {
+		return tm.Format(tableLayout)
+	}
+	if t.runs && i < len(cols) {
+		if h, ok := RunValue(cols[i], v); ok {
+			return h
+		}
+	}
+	return Escape(formatValue(v))
 }
 
 func (t *tableWriter) Flush() error {

@@ -207,6 +207,16 @@ func (*CountPipe) pipeNode()   {}
 func (*FieldsPipe) pipeNode()  {}
 func (*ContextPipe) pipeNode() {}
 
+// HasContext reports whether q ends in "| context N", so that its rows
+// hold lines of context beside the hits (Row.Context) and separators.
+func (q *Query) HasContext() bool {
+	if len(q.Pipes) == 0 {
+		return false
+	}
+	_, ok := q.Pipes[len(q.Pipes)-1].(*ContextPipe)
+	return ok
+}
+
 func (q *Query) Position() Position {
 	if q.Filter != nil {
 		return q.Filter.Position()

@@ -70,7 +70,11 @@
 // comparison only when the name is a bare identifier; '/' starts a regular
 // expression only when the literal closes before whitespace, ')', '|' or
 // the end, with its parentheses balanced; one with spaces inside must write
-// '/' as \/. Quote anything else: "a=b", "-5", "x|y". String keeps a '('
+// '/' as \/. A '/' that could have closed one but stands in an open '(' or
+// '[' of it ("/a(b/", "/[/") is an error saying what regexp/syntax finds
+// wrong, and so is a word that starts with '/', holds regex syntax and no
+// other '/' ("/time(d)?out"); /tmp and /static/*.js stay words. Quote
+// anything else: "a=b", "-5", "x|y". String keeps a '('
 // right after a word ending in '/' as it was, since a space there would
 // start a regex.
 //

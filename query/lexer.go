@@ -16,7 +16,8 @@ import (
 //   - a regex literal /…/ ends at the first unescaped '/' that is followed by
 //     whitespace, ')', '|' or the end of the query (RE2 has no lookahead), and
 //     a '/' with no such closer starts an ordinary word such as /api/v1/users
-//     (regexLen has the details);
+//     (regexLen has the details), unless it is a regex gone wrong, which
+//     is an error (unclosedRegex in regexerr.go);
 //   - '-' negates only at the start of a term and only when a term follows at
 //     once ("-x", "-(…)", "-\"…\"", "-/re/"), so "job-52b3", "->" and "- x"
 //     stay words;
@@ -291,21 +292,16 @@ func regexLen(src string, i int) int {
 	depth := 0  // open parentheses of the body
 	class := -1 // offset of the '[' of the character class we are in, or -1
 	for j := i + 1; j < len(src); j++ {
+		k, plain := regexStep(src, j, &class)
+		if k != j {
+			j = k // an escape
+			continue
+		}
 		c := src[j]
 		switch {
-		case c == '\\' && j+1 < len(src) && !isSpaceAt(src, j+1):
-			j++
-			continue
-		case class >= 0:
-			// In a class ']' ends it, except first ("[]" and "[^]").
-			if c == ']' && j > class+1 && !(j == class+2 && src[class+1] == '^') {
-				class = -1
-			}
-		case c == '[':
-			class = j
-		case c == '(':
+		case plain && c == '(':
 			depth++
-		case c == ')':
+		case plain && c == ')':
 			if depth == 0 {
 				return -1
 			}
@@ -327,6 +323,29 @@ func regexLen(src string, i int) int {
 		}
 	}
 	return -1
+}
+
+// regexStep reads src[j] of a regex body as regexLen does: a backslash
+// escapes the byte after it unless that is whitespace, and a '[' opens a
+// character class that the next ']' ends, except first ("[]" and "[^]"
+// hold a ']'). It returns the offset of the last byte read, j+1 for an
+// escape, and whether src[j] stands outside escapes and classes, where
+// '(' and ')' group. class is the offset of the open class's '[', or -1.
+func regexStep(src string, j int, class *int) (int, bool) {
+	c := src[j]
+	switch {
+	case c == '\\' && j+1 < len(src) && !isSpaceAt(src, j+1):
+		return j + 1, false
+	case *class >= 0:
+		if c == ']' && j > *class+1 && !(j == *class+2 && src[*class+1] == '^') {
+			*class = -1
+		}
+		return j, false
+	case c == '[':
+		*class = j
+		return j, false
+	}
+	return j, true
 }
 
 // fieldLen returns the length of the field name at src[i:] if one is there
@@ -406,6 +425,10 @@ func (s *scanner) filterToken() error {
 		if n := regexLen(src, i); n > 0 {
 			s.emit(tokRegex, n)
 			return nil
+		}
+		if off, msg, bad := unclosedRegex(src, i); bad {
+			p := advancePos(src, position(s.pos()), off-i)
+			return &lexError{pos: lexer.Position{Offset: p.Offset, Line: p.Line, Column: p.Column}, msg: msg}
 		}
 	case '-':
 		if startsTerm(src, i+1) {

@@ -485,7 +485,16 @@ func (v *validator) expr(e Expr, top bool) {
 		v.expr(e.X, top)
 	case *RegexpExpr:
 		if _, err := regexp.Compile(e.Pattern); err != nil {
-			v.errorf(e.Pos, "bad regular expression: %v", regexpError(err))
+			pos := e.Pos
+			off, msg, bad := regexProblem(e.Pattern)
+			if !bad {
+				msg = regexpError(err)
+			} else if strings.HasPrefix(v.src[min(pos.Offset, len(v.src)):], "/"+e.Pattern+"/") {
+				// The pattern stands as it is in the query (no "\/"):
+				// point into it.
+				pos = advancePos(v.src, pos, 1+off)
+			}
+			v.errorf(pos, "bad regular expression: %s", msg)
 		}
 	case *CompareExpr:
 		v.compare(e, top)

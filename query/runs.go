@@ -49,6 +49,17 @@ const (
 var RunColumns = []string{colRunJob, colRunAttempt, colRunKind, colRunStatus, colRunStart, colRunEnd,
 	colRunDuration, colRunBilled, colRunMemory, colRunExit, colRunMessage, colRunLines, colRunErrors}
 
+// IsRunField reports whether name is a field of a run row rather than one
+// of its labels: a column of RunColumns, trigger, bytes, warnings, pinned,
+// hits, or the count of "| count".
+func IsRunField(name string) bool {
+	switch name {
+	case colRunTrigger, colRunBytes, colRunWarnings, colRunPinned, colRunHits, colCount:
+		return true
+	}
+	return slices.Contains(RunColumns, name)
+}
+
 // A RunSource is what a query over runs needs. *engine.DB is one.
 type RunSource interface {
 	Source

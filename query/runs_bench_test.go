@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// BenchmarkRunRuns measures the queries over runs of issue 6 (`logdb runs`):
+// BenchmarkRunRuns measures the queries over runs (`logdb runs`):
 // parse, run and read every row. It reports the rows returned and the runs
 // in the store listed per second.
 func BenchmarkRunRuns(b *testing.B) {

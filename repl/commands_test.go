@@ -38,7 +38,8 @@ func TestShell_ReadNext(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	want := "retrying after connection reset\nconnection reset by peer\nreconnected\n"
+	want := "error: nothing to continue: \\read a run first\nretrying after connection reset\nconnection reset by peer\nreconnected\n" +
+		"error: engine: run not found: job \"nosuch\" has no runs\n"
 	if got := out.String(); got != want {
 		t.Fatalf("out = %q, want %q", got, want)
 	}
@@ -70,7 +71,8 @@ func TestShell_Read_TTY(t *testing.T) {
 func TestShell_DetailContext(t *testing.T) {
 	st := newShell(t, fixtureDB(t), `\detail 1`, `level>=Warn`, `\detail 2`, `\context 2 1`, `\detail 9`, `\format json`, `\context 1 0`)
 	st.run(t)
-	want := `cache miss for key abc
+	want := `error: no result yet: run a query or \read first
+cache miss for key abc
 compile failed: timeout after 30s
 retrying after connection reset
 connection reset by peer
@@ -90,6 +92,7 @@ message  compile failed: timeout after 30s
 compiling 42 files
 compile failed: timeout after 30s
 
+error: no line #9 in the last result (it has 4)
 {"time":"2025-03-20T10:00:01.000000000Z","level":"Warn","job":"build","attempt":0,"line":2,"msg":"cache miss for key abc","app":"billing"}
 `
 	if got := st.out.String(); got != want {

@@ -272,7 +272,8 @@ func (s *Shell) execute(ctx context.Context, text string) {
 }
 
 // report prints err, if any, and counts it as a failure unless it is the
-// user's Ctrl-C.
+// user's Ctrl-C. Without TTY, with Err apart from the output, the output
+// gets a line "error: " and the message's first line in its place.
 func (s *Shell) report(ctx context.Context, err error) {
 	if err == nil {
 		return
@@ -290,6 +291,13 @@ func (s *Shell) report(ctx context.Context, err error) {
 		prefix = sgrRed + "error:" + sgrReset + " "
 	}
 	fmt.Fprintf(s.Err, "%s%s\n", prefix, err)
+	if !s.TTY && s.Err != s.out {
+		// A script reads one answer per statement from the output: a
+		// failed statement's is a marker line, so that the answers after
+		// it stay in step. The whole message, caret and all, is on Err.
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintf(s.out, "error: %s\n", msg)
+	}
 }
 
 // interrupted reports whether ctx, a command's context, was cancelled by

@@ -136,7 +136,7 @@ func took(d time.Duration) string {
 // current format, to s.out if direct, else into the returned buffer. It
 // keeps the rows in a result.
 func (s *Shell) collect(ctx context.Context, q *query.Query, opts query.Options, limit int, direct bool) (*result, *bytes.Buffer, error) {
-	return s.collectRows(ctx, q, opts, limit, sinkOptions{format: s.Format, stream: direct}, s.exec.Query)
+	return s.collectRows(ctx, q, opts, limit, sinkOptions{format: s.Format, stream: direct, context: q.HasContext()}, s.exec.Query)
 }
 
 // collectRows is collect with the rows from run (Executor.Query or
@@ -200,6 +200,8 @@ type sinkOptions struct {
 	unnumbered bool
 	// dropEmpty: no columns of records that are empty in every row.
 	dropEmpty bool
+	// context: the rows come from "| context N" (output.Options.Context).
+	context bool
 }
 
 // newSink returns a sink writing rows on w as o says.
@@ -214,7 +216,7 @@ func (s *Shell) newSink(w io.Writer, o sinkOptions) (sink, error) {
 		}
 		return t, nil
 	}
-	ow, err := output.New(w, output.Options{Format: o.format, Location: o.loc})
+	ow, err := output.New(w, output.Options{Format: o.format, Location: o.loc, Context: o.context})
 	if err != nil {
 		return nil, err
 	}
@@ -330,21 +332,6 @@ func (t *tableSink) flush() error {
 	return err
 }
 
-// sizeText shows a byte count in KiB, MiB, GiB; "" for 0 (unknown).
-func sizeText(n int64) string {
-	switch {
-	case n == 0:
-		return ""
-	case n < 1<<10:
-		return strconv.FormatInt(n, 10) + "B"
-	case n < 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
-	case n < 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
-	}
-	return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
-}
-
 // filterCols returns the elements of xs whose index keep accepts.
 func filterCols[T any](xs []T, keep func(int) bool) []T {
 	out := make([]T, 0, len(xs))
@@ -365,25 +352,13 @@ func recordCell(name string, v any) cell {
 		if t, ok := v.(time.Time); ok {
 			return cell{text: t.Format("2006-01-02 15:04:05")}
 		}
-	case "duration", "billed":
-		var ms float64
-		switch x := v.(type) {
-		case float64:
-			ms = x
-		case int64:
-			ms = float64(x)
-		default:
-			return recordCell("", v)
-		}
-		d := time.Duration(ms * float64(time.Millisecond))
-		if d >= time.Second {
-			d = d.Round(time.Second / 10)
-		}
-		return cell{text: d.String()}
 	case "memory":
-		if n, ok := v.(int64); ok {
-			return cell{text: sizeText(n)}
+		if n, ok := v.(int64); ok && n == 0 {
+			return cell{} // unknown
 		}
+	}
+	if h, ok := output.RunValue(name, v); ok {
+		return cell{text: h}
 	}
 	switch x := v.(type) {
 	case string:

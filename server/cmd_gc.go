@@ -9,14 +9,15 @@ import (
 
 // GC deletes the runs whose retention has run out, as engine.DB.GC does,
 // or with DRYRUN reports what it would delete (engine.DB.Expired). Without
-// MAXAGE or RULE it applies the DB's own retention, which logdb serve
-// sets from its flags.
+// MAXAGE, RULE or INCLUDERUNNING it applies the DB's own retention, which
+// logdb serve sets from its flags. Expired runs that have not finished are
+// kept, and counted as kept_running, unless INCLUDERUNNING is given.
 
 func init() {
 	register(&command{
 		name: "GC", arity: -1, run: cmdGC,
-		usage:   "GC [MAXAGE age] [RULE rule]... [DRYRUN]",
-		summary: "delete the runs past their retention (age: 30d, 12h, forever; rule: \"status=failed env=dev:90d\"); DRYRUN deletes nothing",
+		usage:   "GC [MAXAGE age] [RULE rule]... [INCLUDERUNNING] [DRYRUN]",
+		summary: "delete the runs past their retention (age: 30d, 12h, forever; rule: \"status=failed env=dev:90d\"), not those still running unless INCLUDERUNNING; DRYRUN deletes nothing",
 	})
 }
 
@@ -47,21 +48,22 @@ func cmdGC(c *conn, args [][]byte) error {
 	return nil
 }
 
-var gcOptions = optionSpec{once: []string{"MAXAGE"}, many: []string{"RULE"}, flags: []string{"DRYRUN"}}
+var gcOptions = optionSpec{once: []string{"MAXAGE"}, many: []string{"RULE"}, flags: []string{"DRYRUN", "INCLUDERUNNING"}}
 
-// parseRetention reads GC's options. Without MAXAGE or RULE the retention
-// is nil, the DB's own; with either, MAXAGE defaults to
-// engine.DefaultMaxAge.
+// parseRetention reads GC's options. Without MAXAGE, RULE or
+// INCLUDERUNNING the retention is nil, the DB's own; with any, MAXAGE
+// defaults to engine.DefaultMaxAge.
 func parseRetention(args [][]byte) (r *engine.Retention, dry bool, err error) {
 	opts, err := gcOptions.parse(args)
 	if err != nil {
 		return nil, false, err
 	}
 	_, dry = opts["DRYRUN"]
-	if opts["MAXAGE"] == nil && opts["RULE"] == nil {
+	_, running := opts["INCLUDERUNNING"]
+	if opts["MAXAGE"] == nil && opts["RULE"] == nil && !running {
 		return nil, dry, nil
 	}
-	r = &engine.Retention{MaxAge: engine.DefaultMaxAge}
+	r = &engine.Retention{MaxAge: engine.DefaultMaxAge, IncludeRunning: running}
 	if v := opts["MAXAGE"]; v != nil {
 		if r.MaxAge, err = engine.ParseAge(v[0]); err != nil {
 			return nil, false, errorf("MAXAGE: %s", truncate(err.Error(), 200))
@@ -78,9 +80,10 @@ func parseRetention(args [][]byte) (r *engine.Retention, dry bool, err error) {
 }
 
 // writeGCReport writes what GC deleted, or with DRYRUN would delete, as a
-// flat key/value array: counts, then the runs' records as they were.
+// flat key/value array: counts, the runs' records as they were, and how
+// many expired runs were kept for not having finished.
 func writeGCReport(w *Writer, rep *engine.GCReport, dry bool) {
-	w.Array(2 * 7)
+	w.Array(2 * 8)
 	w.String("checked")
 	w.Int(int64(rep.Checked))
 	w.String("deleted")
@@ -98,4 +101,6 @@ func writeGCReport(w *Writer, rep *engine.GCReport, dry bool) {
 	for i := range rep.Deleted {
 		writeRunInfo(w, &rep.Deleted[i])
 	}
+	w.String("kept_running")
+	w.Int(int64(rep.KeptRunning))
 }

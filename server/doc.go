@@ -87,8 +87,9 @@
 // RULE "status=failed env=dev:12h"); the first rule matching a run gives
 // its age. Without either it applies the server's own retention. DRYRUN
 // deletes nothing. It answers checked, deleted (runs), lines, bytes,
-// kept_pinned (expired runs kept as pinned), dry_run, and runs: the
-// records of the runs deleted, or that would be.
+// kept_pinned (expired runs kept as pinned), dry_run, runs: the records
+// of the runs deleted, or that would be, and kept_running (expired runs
+// kept because they have not finished; INCLUDERUNNING deletes them too).
 //
 // QUERY takes the filter language of package query as one argument
 // (quote it) and answers one page: rows (entry [time, job, attempt, line,

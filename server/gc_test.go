@@ -48,7 +48,7 @@ func TestServer_GC(t *testing.T) {
 	gcRuns(t, r)
 
 	// The DB's retention, 30 days: nothing is old enough.
-	if got := r.do("GC DRYRUN"); got != `["checked" :5 "deleted" :0 "lines" :0 "bytes" :0 "kept_pinned" :0 "dry_run" :1 "runs" []]` {
+	if got := r.do("GC DRYRUN"); got != `["checked" :5 "deleted" :0 "lines" :0 "bytes" :0 "kept_pinned" :0 "dry_run" :1 "runs" [] "kept_running" :0]` {
 		t.Fatalf("GC DRYRUN: %s", got)
 	}
 	got := r.do("GC MAXAGE forever RULE status=failed:1ms DRYRUN")
@@ -60,12 +60,17 @@ func TestServer_GC(t *testing.T) {
 	}
 	// Rules hold spaces, so they are one (quoted) argument; the first
 	// that matches a run gives its age; DRYRUN may come first.
-	got = r.do(`GC DRYRUN RULE "status=running env=prod:forever" RULE "status=failed,running:1ms" MAXAGE 1h`)
+	got = r.do(`GC DRYRUN INCLUDERUNNING RULE "status=running env=prod:forever" RULE "status=failed,running:1ms" MAXAGE 1h`)
 	if j := jobsOf(got); !strings.HasPrefix(got, `["checked" :5 "deleted" :2 `) || strings.Join(j, " ") != "bad dev" {
 		t.Fatalf("GC with two rules, DRYRUN: %v %s", j, got)
 	}
 
-	got = r.do(`GC MAXAGE forever RULE "status=failed:1ms" RULE "env=d*:1ms"`)
+	// Without INCLUDERUNNING the running dev/0 is kept, and counted.
+	got = r.do(`GC MAXAGE forever RULE "status=failed:1ms" RULE "env=d*:1ms" DRYRUN`)
+	if j := jobsOf(got); !strings.HasSuffix(got, `] "kept_running" :1]`) || strings.Join(j, " ") != "bad" {
+		t.Fatalf("GC of a running run without INCLUDERUNNING: %v %s", j, got)
+	}
+	got = r.do(`GC MAXAGE forever RULE "status=failed:1ms" RULE "env=d*:1ms" INCLUDERUNNING`)
 	if j := jobsOf(got); !strings.HasPrefix(got, `["checked" :5 "deleted" :2 "lines" :2 "bytes" :15 "kept_pinned" :1 "dry_run" :0 "runs" [`) || strings.Join(j, " ") != "bad dev" {
 		t.Fatalf("GC: %v %s", j, got)
 	}
@@ -77,21 +82,21 @@ func TestServer_GC(t *testing.T) {
 			t.Fatalf("%s after GC: %s", req, got)
 		}
 	}
-	if got := r.do(`GC MAXAGE forever RULE "status=failed:1ms"`); got != `["checked" :3 "deleted" :0 "lines" :0 "bytes" :0 "kept_pinned" :1 "dry_run" :0 "runs" []]` {
+	if got := r.do(`GC MAXAGE forever RULE "status=failed:1ms"`); got != `["checked" :3 "deleted" :0 "lines" :0 "bytes" :0 "kept_pinned" :1 "dry_run" :0 "runs" [] "kept_running" :0]` {
 		t.Fatalf("GC again: %s", got)
 	}
 	// A rule alone: MAXAGE is the default, 30 days.
 	if got := r.do(`GC RULE "env=nomatch:1ms"`); !strings.HasPrefix(got, `["checked" :3 "deleted" :0 `) {
 		t.Fatalf("GC with a rule and the default MAXAGE: %s", got)
 	}
-	if got := r.do("GC maxage 1ms"); !strings.HasPrefix(got, `["checked" :3 "deleted" :2 `) || strings.Join(jobsOf(got), " ") != "ok prod" {
+	if got := r.do("GC maxage 1ms includerunning"); !strings.HasPrefix(got, `["checked" :3 "deleted" :2 `) || strings.Join(jobsOf(got), " ") != "ok prod" {
 		t.Fatalf("GC MAXAGE 1ms: %s", got)
 	}
 }
 
 // Ensure that GC without MAXAGE or RULE applies the DB's own retention.
 func TestServer_GCDefaultRetention(t *testing.T) {
-	db := testutil.MustOpenDB(t, &engine.Options{Retention: &engine.Retention{MaxAge: time.Millisecond}, GCInterval: -1})
+	db := testutil.MustOpenDB(t, &engine.Options{Retention: &engine.Retention{MaxAge: time.Millisecond, IncludeRunning: true}, GCInterval: -1})
 	ts := serveDB(t, db, nil)
 	r := ts.raw(t)
 	gcRuns(t, r)
@@ -128,7 +133,7 @@ func TestServer_GCMalformed(t *testing.T) {
 		{"GC RULE env:1ms", `-ERR RULE: retention rule "env:1ms": want NAME=VALUE, not "env"`},
 		{"GC RULE status=failed:1ms RULE env=dev:soon", `-ERR RULE: retention rule "env=dev:soon": bad age "soon"`},
 		{"GC RULE " + strings.Repeat("x", 500), "-ERR RULE: retention rule \"" + strings.Repeat("x", 180)},
-		{"GC FAST", `-ERR unknown option "FAST" (want MAXAGE, RULE, DRYRUN)`},
+		{"GC FAST", `-ERR unknown option "FAST" (want MAXAGE, RULE, DRYRUN, INCLUDERUNNING)`},
 		{"GC DRYRUN DRYRUN", "-ERR option DRYRUN given twice"},
 	})
 	if j := jobsOf(r.do("RUNS")); len(j) != 5 {

@@ -315,7 +315,7 @@ func TestServer_RunCommandsHelp(t *testing.T) {
 			t.Errorf("HELP lacks %s: %s", name, all)
 		}
 	}
-	if got := r.do("HELP gc"); !strings.HasPrefix(got, `["GC [MAXAGE age] [RULE rule]... [DRYRUN] -- `) {
+	if got := r.do("HELP gc"); !strings.HasPrefix(got, `["GC [MAXAGE age] [RULE rule]... [INCLUDERUNNING] [DRYRUN] -- `) {
 		t.Errorf("HELP gc: %s", got)
 	}
 }

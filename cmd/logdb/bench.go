@@ -53,10 +53,12 @@ lines at random places by R readers, QUERY pages, and all at once. It
 reports requests/s, lines/s and p50/p99 latency per operation, and checks
 that the store holds exactly the lines acknowledged.
 
-Each figure is shown beside VictoriaLogs' figure and logdb's target with
-a check mark: figures measured once for 1,000,000 lines on a 2-core
-machine, or with --peer those VictoriaLogs gives in the same run, with the
-ratios. query and read use the store in --dir if it holds lines, and load
+Each figure is shown beside VictoriaLogs' figure and logdb's target: the
+figures measured once for 1,000,000 lines of the workload on a 2-core
+machine, with a check mark only for a run of the workload at that size
+(other sizes and files get the figures without verdicts, and a line that
+says so), or with --peer those VictoriaLogs gives in the same run, with
+the ratios and check marks. query and read use the store in --dir if it holds lines, and load
 one first otherwise.
 
 Flags:

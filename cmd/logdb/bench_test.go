@@ -40,7 +40,7 @@ func TestCLI_Bench_JSON(t *testing.T) {
 	if kinds["query"] < 5 || kinds["read"] != 2 || kinds["cli"] != kinds["query"]+kinds["read"] {
 		t.Errorf("figures by kind: %v", kinds)
 	}
-	// Every goal of issue 3 has its figure.
+	// Every target has its figure.
 	names := map[string]bool{}
 	for _, c := range rep.Checks {
 		names[c.Name] = true

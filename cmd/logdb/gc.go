@@ -9,11 +9,14 @@ import (
 	"github.com/logdb/logdb/output"
 )
 
-const gcUsage = `usage: logdb gc [--dir DIR | --server ADDR] [--max-age AGE] [--rule RULE]... [--dry-run]
+const gcUsage = `usage: logdb gc [--dir DIR | --server ADDR] [--max-age AGE] [--rule RULE]...
+                [--include-running] [--dry-run]
 
 Deletes the runs whose retention has run out, their lines and their index
 entries, and reports what it deleted. A run's age is the time since its last
-line or change of state; pinned runs ('logdb run pin') are kept. A running
+line or change of state; pinned runs ('logdb run pin') are kept, and so are
+runs that have not finished (running, or waiting to start) unless
+--include-running is given; the report counts both. A running
 logdb also does this every hour, with the defaults or, for logdb serve,
 its --max-age and --rule. With --server ADDR the server deletes the runs.
 
@@ -24,6 +27,10 @@ Flags:
                   wins. RULE: status=failed:90d, status=success:7d,
                   status=success,canceled:3d, env=dev:10d, flow=etl-*:14d,
                   'status=failed flow=etl-*:forever' (all conditions)
+  --include-running
+                  delete expired runs that have not finished too, such as
+                  those of jobs that died without 'logdb run finish'
+                  (with the default 30d unless --max-age is given)
   --dry-run       list what would be deleted, delete nothing
 
 Example:
@@ -65,6 +72,7 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 	fs.Var(&maxAge, "max-age", "")
 	fs.Var(&rules, "rule", "")
 	dry := fs.Bool("dry-run", false, "")
+	running := fs.Bool("include-running", false, "")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -75,8 +83,8 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 	// Without flags, the store's own retention: the default here, the
 	// server's (logdb serve --max-age, --rule) with --server.
 	var ret *engine.Retention
-	if isSet(fs, "max-age") || len(rules) > 0 {
-		ret = &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules}
+	if isSet(fs, "max-age") || len(rules) > 0 || *running {
+		ret = &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules, IncludeRunning: *running}
 	}
 	db, err := openRuns(ctx, g, false)
 	if err != nil {
@@ -91,7 +99,8 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 		for _, r := range rep.Deleted {
 			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
 		}
-		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); %d expired runs are pinned\n", len(rep.Deleted), rep.Lines, rep.Kept)
+		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); of the expired runs, %d are pinned and %d not finished (kept%s)\n",
+			len(rep.Deleted), rep.Lines, rep.Kept, rep.KeptRunning, runningHint(rep.KeptRunning))
 		return nil
 	}
 	start := time.Now()
@@ -102,7 +111,16 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 	for _, r := range rep.Deleted {
 		fmt.Fprintf(m.Stdout, "%s/%d %s %d lines\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines)
 	}
-	fmt.Fprintf(m.Stderr, "checked %d runs, deleted %d (%d lines, %d bytes), kept %d pinned, in %v\n",
-		rep.Checked, len(rep.Deleted), rep.Lines, rep.Bytes, rep.Kept, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Stderr, "checked %d runs, deleted %d (%d lines, %d bytes), kept %d pinned and %d running%s, in %v\n",
+		rep.Checked, len(rep.Deleted), rep.Lines, rep.Bytes, rep.Kept, rep.KeptRunning, runningHint(rep.KeptRunning), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// runningHint says, when expired runs were kept for not having finished,
+// how to delete them too.
+func runningHint(kept int) string {
+	if kept == 0 {
+		return ""
+	}
+	return "; --include-running deletes those"
 }

@@ -26,9 +26,11 @@ Runs a query in the filter language and prints the matching lines, oldest
 first. The arguments are joined with spaces, so quoting the whole query is
 optional. Terms are ANDed:
 
+  *                       every line
   timeout                 the word, ignoring case (as grep -iw)
   "connection reset"      the text, ignoring case (as grep -iF)
-  /time(d)?out/           an RE2 regular expression
+  /time(d)?out/           an RE2 regular expression; /tmp and /api/v1 are
+                          words, /time(d)?out without its / an error
   level=Error level>=Warn by level; Trace < Debug < Info < Warn < Error < Fatal
   job=build attempt=latest   a run; attempt=-1 is the one before the latest
   app=billing env!=prod flow=etl-*   labels, with * wildcards
@@ -39,10 +41,18 @@ optional. Terms are ANDed:
   NOT x, -x, a OR b, ( … )     boolean logic; AND binds tighter than OR
 
 Pipes: | sort by time desc | limit 100 | offset 20 | count | count by level
-| fields time, level, msg | context 3
+| fields time, level, msg | context 3 (as grep -C: "--" between groups; raw
+output marks hits job/attempt:line:msg and context job/attempt-line-msg)
+
+Without a query, on a terminal, it prints the last screenful of lines and a
+hint; otherwise it prints this help and exits with status 2, so that a
+script that lost its query does not print the whole store: ask for every
+line with '*' (logdb query '*').
 
 Flags:
-  -o FORMAT    raw: messages only; json: one object per line; table; csv;
+  -o FORMAT    raw: messages only (with | context, job/attempt:line: before
+               a hit and job/attempt-line- before context, as grep -Hn -C);
+               json: one object per line; table; csv;
                short: time, level, job/attempt:line and message, a line
                each. Default: table on a terminal, raw otherwise; short
                with -f.
@@ -104,6 +114,14 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		return err
 	}
 	src := strings.Join(pos, " ")
+	var page *lastPage // the last screenful, for a query without a query
+	if !runs && !follow && strings.TrimSpace(src) == "" {
+		if !isTerminal(m.Stdout) {
+			fmt.Fprint(m.Stderr, noQueryHelp+queryUsage)
+			return exitCode(exitUsage)
+		}
+		page = newLastPage(pageRows(terminalHeight(m.Stdout)))
+	}
 	q, err := query.Parse(src)
 	if err != nil {
 		return printParseError(m, err)
@@ -160,17 +178,29 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 		rows = r
 	}
 	defer rows.Close()
-	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location()})
+	w, err := output.New(m.Stdout, output.Options{Format: *format, Location: rows.Location(), Runs: runs, Context: q.HasContext()})
 	if err != nil {
 		return usagef("%v", err)
 	}
 	for rows.Next() {
-		if err := w.Write(rows.Row()); err != nil {
+		if page != nil {
+			page.add(rows.Row())
+		} else if err := w.Write(rows.Row()); err != nil {
 			return err
+		}
+	}
+	if page != nil && rows.Err() == nil {
+		for _, r := range page.rows() {
+			if err := w.Write(&r); err != nil {
+				return err
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	if page != nil && rows.Err() == nil {
+		fmt.Fprintln(m.Stderr, page.hint())
 	}
 	return rows.Err()
 }

@@ -33,7 +33,10 @@ line. Ctrl-C cancels a running query or follow, Ctrl-D or \quit leaves.
 
 Without a terminal the shell reads one statement a line from standard input
 and prints the results alone, in raw format unless \format says otherwise,
-without prompts or colour; the exit status is 1 if any statement failed:
+without prompts or colour. A statement that fails prints the line
+"error: MESSAGE" in its place on standard output, so that the answers stay
+in step with the statements, and the whole message on standard error; the
+exit status is 1 if any statement failed:
 
   echo 'level=Error | count' | logdb repl
   logdb repl < checks.txt

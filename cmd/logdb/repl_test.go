@@ -57,8 +57,8 @@ func replFixture(t *testing.T) string {
 }
 
 // Ensure that the shell scripts well: statements from standard input,
-// results alone in raw format, errors with a caret on stderr, and exit
-// status 1 when a statement failed.
+// results alone in raw format, errors with a caret on stderr and a marker
+// line in their place on stdout, and exit status 1 when a statement failed.
 func TestCLI_Repl_Script(t *testing.T) {
 	env := []string{"LOGDB_DIR=" + replFixture(t)}
 	r := runBin(t, "level=Error | count\n", env, "repl")
@@ -66,10 +66,22 @@ func TestCLI_Repl_Script(t *testing.T) {
 		t.Fatalf("count: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "level=Bogus\n\\format json\nlevel=Error | count by job\n\\read build 0 4 1\n", env, "repl")
-	wantOut := `{"job":"build","count":1}` + "\n" + `{"job":"deploy","count":1}` + "\n" +
+	wantOut := "error: 1:7: unknown level \"Bogus\" (want one of Trace, Debug, Info, Warn, Error, Fatal or an alias such as warning, err, E)\n" +
+		`{"job":"build","count":1}` + "\n" + `{"job":"deploy","count":1}` + "\n" +
 		`{"time":"2025-03-20T10:00:05.000000000Z","level":"Error","job":"build","attempt":0,"line":4,"msg":"compile failed: timeout after 30s","app":"billing"}` + "\n"
 	if r.code != 1 || r.stdout != wantOut || !strings.Contains(r.stderr, "level=Bogus\n      ^\n") {
 		t.Fatalf("script: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Each statement has one answer in step: a count, a failure, a count.
+	r = runBin(t, "level=Error | count\n\\nosuch\nlevel=Warn | count\n", env, "repl")
+	if want := "2\nerror: unknown command \\nosuch (\\help lists them)\n1\n"; r.code != 1 || r.stdout != want ||
+		!strings.Contains(r.stderr, "error: unknown command \\nosuch") {
+		t.Fatalf("script with a failing command: %d\n got %q\nwant %q\n%s", r.code, r.stdout, want, r.stderr)
+	}
+	// Context lines are marked as grep -Hn -C marks them, in the shell too.
+	r = runBin(t, "level=Error | context 0\n", env, "repl")
+	if want := "build/0:4:compile failed: timeout after 30s\n--\ndeploy/0:2:connection reset by peer\n"; r.code != 0 || r.stdout != want {
+		t.Fatalf("script with context: %d\n got %q\nwant %q\n%s", r.code, r.stdout, want, r.stderr)
 	}
 	// With --server the shell talks to logdb serve (serve_test.go); with
 	// no server there it says so.
@@ -89,6 +101,15 @@ type tmuxSession struct {
 	t    *testing.T
 	tmux string
 	sock string
+}
+
+// startTmux starts shell in a detached tmux session named repl, width by
+// height cells, on a private server in dir that the test's end kills.
+func startTmux(t *testing.T, tmux, dir string, width, height int, shell string) *tmuxSession {
+	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock")}
+	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
+	s.cmd("new-session", "-d", "-s", "repl", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), shell)
+	return s
 }
 
 func (s *tmuxSession) cmd(args ...string) string {
@@ -166,10 +187,8 @@ func TestRepl_Tmux(t *testing.T) {
 	data := replFixture(t)
 	tmp := t.TempDir()
 	hist := filepath.Join(tmp, "history")
-	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(tmp, "tmux.sock")}
-	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
 	shell := fmt.Sprintf("env LOGDB_DIR=%s LOGDB_HISTORY=%s LANG=C.UTF-8 TZ=UTC PAGER='less -R' %s; echo EXITED $?; sleep 60", data, hist, logdbBin)
-	s.cmd("new-session", "-d", "-s", "repl", "-x", "110", "-y", "30", shell)
+	s := startTmux(t, tmux, tmp, 110, 30, shell)
 
 	s.waitText("logdb shell on " + data + ": 3 runs, 69 lines")
 	s.waitFor("the prompt", func(sc string) bool { return lastLine(sc) == "logdb>" })
@@ -363,10 +382,8 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 		}
 	}
 
-	s := &tmuxSession{t: t, tmux: tmux, sock: filepath.Join(tmp, "tmux.sock")}
-	t.Cleanup(func() { exec.Command(tmux, "-S", s.sock, "kill-server").Run() })
 	shell := fmt.Sprintf("env LOGDB_HISTORY=off LANG=C.UTF-8 TZ=UTC NO_COLOR=1 %s --server %s; echo EXITED $?; sleep 60", logdbBin, srv.addr)
-	s.cmd("new-session", "-d", "-s", "repl", "-x", "110", "-y", "40", shell)
+	s := startTmux(t, tmux, tmp, 110, 40, shell)
 	s.waitText("logdb shell on logdb serve at " + srv.addr + ": 2 runs, 14 lines")
 	s.waitFor("the prompt", func(sc string) bool { return lastLine(sc) == "logdb>" })
 	clients("the shell at its prompt", 2)

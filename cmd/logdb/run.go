@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -158,7 +159,11 @@ func runRun(m *Main, ctx context.Context, g *globals, args []string) error {
 				return usagef("bad --memory: %v", err)
 			}
 		}
-		return db.FinishRun(ctx, *job, att, res)
+		if err := db.FinishRun(ctx, *job, att, res); errors.Is(err, engine.ErrRunFinished) {
+			return fmt.Errorf("%w (a new attempt: %s)", err, retryCommand(err))
+		} else if err != nil {
+			return err
+		}
 	case "retry":
 		info, err := db.Retry(ctx, *job)
 		if err != nil {
@@ -207,6 +212,16 @@ func runJSON(r *engine.RunInfo) map[string]any {
 	}
 }
 
+// memoryText shows a run's peak memory as the runs table does, with the
+// exact bytes: "64 MiB (67108864 bytes)"; "—" when unknown (0).
+func memoryText(n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	h, _ := output.RunValue("memory", n)
+	return fmt.Sprintf("%s (%d bytes)", h, n)
+}
+
 // showRun prints a run's record for people, the job, kind, labels and
 // exit message escaped (see output.Escape).
 func showRun(m *Main, r *engine.RunInfo) error {
@@ -231,7 +246,7 @@ func showRun(m *Main, r *engine.RunInfo) error {
 		{"started", at(r.Started)},
 		{"ended", at(r.Ended)},
 		{"duration", fmt.Sprintf("%v (billed %v)", r.Duration, r.BilledDuration)},
-		{"memory", fmt.Sprint(r.PeakMemory)},
+		{"memory", memoryText(r.PeakMemory)},
 		{"exit", strings.TrimSpace(fmt.Sprintf("%d %s", r.ExitCode, output.Escape(r.ExitMessage)))},
 		{"lines", fmt.Sprintf("%d (%d errors, %d warnings), %d bytes", r.Lines, r.Levels[engine.Error]+r.Levels[engine.Fatal], r.Levels[engine.Warn], r.Bytes)},
 		{"pinned", fmt.Sprint(r.Pinned)},

@@ -18,7 +18,10 @@ Pipes as for lines: sort by, limit, offset, count, count by, fields.
 
 Columns: job attempt kind status start end duration billed memory exit
 message lines errors (then hits, then the labels). See the README for how
-they map onto the task-instance and function-log APIs.
+they map onto the task-instance and function-log APIs. A table shows
+durations as 342ms, 1.5s or 2m3s and sizes as 512 KiB or 1.2 GiB; -o json
+and -o csv keep exact milliseconds and bytes; raw (tab-separated, the
+default off a terminal) writes each label as name=value.
 
 Flags:
 ` + queryLimitsHelp + `

@@ -79,11 +79,29 @@ func testRunLifeCycle(t *testing.T, env []string) {
 	if l, _ := show["labels"].(map[string]any); l["flow"] != "etl-orders" {
 		t.Errorf("show labels = %v", show["labels"])
 	}
+	r = must(runBin(t, "", env, "run", "show", "--job", "nightly-etl", "--attempt", "-1"), "show table")
+	if !strings.Contains(r.stdout, "\nduration   1.25s (billed 1.3s)\nmemory     64 MiB (67108864 bytes)\n") {
+		t.Errorf("show:\n%s", r.stdout)
+	}
 
 	// The retry inherits kind and labels; runs lists both, newest first.
 	r = must(runBin(t, "", env, "runs", "-o", "csv", "job=nightly-etl", "| fields job, attempt, kind, status, exit, billed, flow"), "runs")
 	if want := "job,attempt,kind,status,exit,billed,flow\nnightly-etl,1,scheduled,success,0,900,etl-orders\nnightly-etl,0,scheduled,failed,2,1300,etl-orders\n"; r.stdout != want {
 		t.Errorf("runs:\n got %q\nwant %q", r.stdout, want)
+	}
+	// A table shows durations and sizes as people read them (csv and json
+	// keep the exact numbers); raw names each label column.
+	r = must(runBin(t, "", env, "runs", "-o", "table", "job=nightly-etl", "attempt=0", "| fields job, duration, billed, memory, flow"), "runs table")
+	if rows := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(rows) != 2 || strings.Join(strings.Fields(rows[1]), " ") != "nightly-etl 1.3s 1.3s 64 MiB etl-orders" {
+		t.Errorf("runs -o table: %q", r.stdout)
+	}
+	r = must(runBin(t, "", env, "runs", "-o", "csv", "job=nightly-etl", "attempt=0", "| fields duration, memory"), "runs csv")
+	if want := "duration,memory\n1250,67108864\n"; r.stdout != want {
+		t.Errorf("runs -o csv:\n got %q\nwant %q", r.stdout, want)
+	}
+	r = must(runBin(t, "", env, "runs", "job=nightly-etl", "attempt=0", "| fields job, exit, flow"), "runs raw")
+	if want := "nightly-etl\t2\tflow=etl-orders\n"; r.stdout != want {
+		t.Errorf("runs raw:\n got %q\nwant %q", r.stdout, want)
 	}
 	r = must(runBin(t, "", env, "runs", "-o", "json", "flow=etl-*", "HAVING", "timeout"), "runs having")
 	if !strings.Contains(r.stdout, `"attempt":0`) || !strings.Contains(r.stdout, `"hits":1`) || strings.Count(r.stdout, "\n") != 1 {
@@ -266,9 +284,10 @@ func TestCLI_TailInterrupted(t *testing.T) {
 	}
 }
 
-// Ensure that gc deletes exactly the expired runs, keeps pinned ones and
-// the ones a rule keeps longer, and that --dry-run deletes nothing; on a
-// directory and through a server.
+// Ensure that gc deletes exactly the expired runs, keeps pinned ones, the
+// ones a rule keeps longer and the ones still running (unless
+// --include-running), and that --dry-run deletes nothing; on a directory
+// and through a server.
 func TestCLI_GC(t *testing.T) {
 	eachStore(t, testGC)
 }
@@ -289,31 +308,39 @@ func testGC(t *testing.T, env []string) {
 	if r := runBin(t, "", env, "run", "pin", "pinned"); r.code != 0 {
 		t.Fatalf("pin: %s", r.stderr)
 	}
+	if r := runBin(t, "hello from live\n", env, "ingest", "--job", "live", "-"); r.code != 0 {
+		t.Fatalf("ingest live: %s", r.stderr)
+	}
 	time.Sleep(5 * time.Millisecond)
 	args := []string{"gc", "--max-age", "1ms", "--rule", "status=failed:90d"}
 
 	r := runBin(t, "", env, append(args, "--dry-run")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "ok-1/0 success 1 lines") || !strings.Contains(r.stdout, "ok-2/0") ||
 		strings.Contains(r.stdout, "bad-1") || strings.Contains(r.stdout, "pinned/") ||
-		!strings.Contains(r.stderr, "would delete 2 runs (2 lines); 1 expired runs are pinned") {
+		strings.Contains(r.stdout, "live/") ||
+		!strings.Contains(r.stderr, "would delete 2 runs (2 lines); of the expired runs, 1 are pinned and 1 not finished (kept; --include-running deletes those)") {
 		t.Fatalf("gc --dry-run: %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	if r := runBin(t, "", env, "runs", "| count"); r.stdout != "4\n" {
+	if r := runBin(t, "", env, "runs", "| count"); r.stdout != "5\n" {
 		t.Fatalf("dry run deleted runs: %q", r.stdout)
 	}
 
 	r = runBin(t, "", env, args...)
-	if r.code != 0 || !strings.Contains(r.stderr, "checked 4 runs, deleted 2 (2 lines") || !strings.Contains(r.stderr, "kept 1 pinned") {
+	if r.code != 0 || !strings.Contains(r.stderr, "checked 5 runs, deleted 2 (2 lines") || !strings.Contains(r.stderr, "kept 1 pinned and 1 running; --include-running deletes those") {
 		t.Fatalf("gc: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, "runs", "-o", "csv", "| sort by job | fields job, status")
-	if want := "job,status\nbad-1,failed\npinned,success\n"; r.stdout != want {
+	if want := "job,status\nbad-1,failed\nlive,running\npinned,success\n"; r.stdout != want {
 		t.Errorf("runs after gc:\n got %q\nwant %q", r.stdout, want)
 	}
 	// The deleted runs' lines are gone from the index as well.
 	r = runBin(t, "", env, "query", "hello")
-	if r.stdout != "hello from bad-1\nhello from pinned\n" {
+	if r.stdout != "hello from bad-1\nhello from pinned\nhello from live\n" {
 		t.Errorf("query after gc: %q %q", r.stdout, r.stderr)
+	}
+	r = runBin(t, "", env, append(args, "--include-running")...)
+	if r.code != 0 || r.stdout != "live/0 running 1 lines\n" || !strings.Contains(r.stderr, "kept 1 pinned and 0 running, in") {
+		t.Fatalf("gc --include-running: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
 	r = runBin(t, "", env, "gc", "--rule", "status=maybe:1d")

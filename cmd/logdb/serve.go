@@ -19,7 +19,8 @@ const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token
                    [--max-line-bytes N] [--read-timeout D] [--idle-timeout D]
                    [--write-timeout D] [--query-timeout D] [--shutdown-timeout D]
                    [--query-memory SIZE] [--query-memory-total SIZE]
-                   [--max-age AGE] [--rule RULE]... [--block-cache SIZE]
+                   [--max-age AGE] [--rule RULE]... [--include-running]
+                   [--block-cache SIZE]
 
 Serves the data directory over TCP: this process owns the directory, and
 everyone else talks to it. The protocol is RESP2, the Redis protocol, so
@@ -85,6 +86,9 @@ Flags:
   --max-age AGE          delete runs unchanged for AGE, every hour and on
                          GC (default 30d; see 'logdb help gc')
   --rule RULE            a different age for some runs, as logdb gc --rule
+  --include-running      let retention delete expired runs that have not
+                         finished too (kept by default), as logdb gc
+                         --include-running
   --block-cache SIZE     memory for decoded blocks kept for reads, so that
                          paging through a run decodes each block once
                          (default 32MiB; 0 turns it off)
@@ -164,6 +168,7 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	var rules ruleFlags
 	fs.Var(&maxAge, "max-age", "")
 	fs.Var(&rules, "rule", "")
+	includeRunning := fs.Bool("include-running", false, "")
 	blockCache := fs.String("block-cache", "32MiB", "")
 	queryMemory := fs.String("query-memory", "", "")
 	queryMemoryTotal := fs.String("query-memory-total", "", "")
@@ -217,7 +222,7 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	// may well be this server.
 	db, err := engine.Open(g.dir, g.diskReserve.apply(&engine.Options{
 		MaxLineBytes:    s.o.MaxLineBytes,
-		Retention:       &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules},
+		Retention:       &engine.Retention{MaxAge: time.Duration(maxAge), Rules: rules, IncludeRunning: *includeRunning},
 		BlockCacheBytes: cacheBytes,
 	}))
 	if err != nil {
