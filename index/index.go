@@ -98,8 +98,8 @@ func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err erro
 // small segments into bigger ones; without a bound, a growing index is
 // merged into one ever bigger segment, and each merge costs time and memory
 // in proportion to the whole index: a 10M-line load peaked at 1 GiB and
-// slowed to 80k lines/s. A document is a granule of up to 16384 lines (8
-// full blocks), so 256 documents are about 4M lines.
+// slowed to 80k lines/s. A document is a granule of up to 32768 lines (16
+// full blocks), so 256 documents are up to 8M lines.
 const MaxSegmentDocs = 256
 
 // floorSegmentDocs is the size, in documents, below which Bleve takes all
