@@ -11,10 +11,11 @@ type levelTest struct {
 	want engine.Level
 }
 
-func runLevelTests(t *testing.T, name string, f func([]byte) (engine.Level, bool), tests []levelTest) {
+func runLevelTests(t *testing.T, name string, f func([]byte) (engine.Level, []byte), tests []levelTest) {
 	t.Helper()
 	for _, tt := range tests {
-		got, ok := f([]byte(tt.in))
+		got, w := f([]byte(tt.in))
+		ok := w != nil
 		if got != tt.want || ok != (tt.want != engine.NoLevel) {
 			t.Errorf("%s(%q) = %v, %v; want %v", name, tt.in, got, ok, tt.want)
 		}

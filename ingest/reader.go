@@ -34,10 +34,15 @@ type Reader struct {
 	clock    *clock
 	lastTime int64 // time of the previous line with one, or the ingest time
 
-	text   textDetector
-	logfmt logfmtParser
-	rec    record
-	arena  arena
+	text  textDetector
+	cont  continuation
+	entry entryState // the multi-line entry being read
+	stats Stats
+
+	lastLevelLabel engine.Labels // shared by lines with the same level text
+	logfmt         logfmtParser
+	rec            record
+	arena          arena
 }
 
 // pendingLine is a line held back while FormatAuto decides.

@@ -229,6 +229,7 @@ func (r *Reader) finish(line []byte, num int64) (engine.Entry, error) {
 		rec.msg = span{off, len(rec.buf)}
 	}
 	rec.sortLabels()
+	r.stats.count(rec.hasTime, rec.hasLevel, string(r.format))
 	s := r.arena.string(rec.buf)
 	str := func(sp span) string { return s[sp.off:sp.end] }
 
