@@ -43,7 +43,7 @@ const headBytes = 512
 //
 // Level after a timestamp: GitHub "##[error]" markers, a bracketed word
 // ("[ERROR]", "[core:error]"), a klog header, ", Info", "word:", a bare
-// upper-case word, an upper-case word between spaces in the next 80
+// upper-case or title-case word ("Info"), an upper-case word between spaces in the next 80
 // bytes, and after a journald-style "host unit[pid]: " the same rules on
 // the message.
 //
@@ -277,6 +277,9 @@ func levelAfterTime(s []byte) (engine.Level, []byte) {
 		return lvl, w
 	}
 	if lvl, w := levelBare(s); w != nil {
+		return lvl, w
+	}
+	if lvl, w := levelTitle(s); w != nil {
 		return lvl, w
 	}
 	return levelInline(s)

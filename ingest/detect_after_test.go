@@ -33,6 +33,8 @@ func TestDetectAfterISO(t *testing.T) {
 			at(2024, 1, 2, 3, 4, 5, 0), engine.Error, "error", layoutISO},
 		{"journald short-iso no level", "2024-01-02T03:04:05+0000 host systemd[1]: Started Session 1.",
 			at(2024, 1, 2, 3, 4, 5, 0), engine.NoLevel, "", layoutISO},
+		{"title case", "2026-11-20T23:00:00.036538077Z Info job=job-fa985c0e92b8 flow=etl-hourly POST /users/6171 304",
+			at(2026, 11, 20, 23, 0, 0, 36538077), engine.Info, "Info", layoutISO},
 		{"Go log", "2009/11/10 23:00:00 hello", at(2009, 11, 10, 23, 0, 0, 0), engine.NoLevel, "", layoutISO},
 		{"GitHub command", "::error file=app.js,line=1,col=5::Missing semicolon", none, engine.Error, "error", layoutLevel},
 		{"GitHub warning command", "::warning::Node 16 is deprecated", none, engine.Warn, "warning", layoutLevel},

@@ -122,6 +122,23 @@ func levelBare(s []byte) (engine.Level, []byte) {
 	return wordIf(w, false)
 }
 
+// levelTitle detects a level word in title case as the first token of s,
+// "Info …", "Warning …", as .NET, Windows and many generators write it. It
+// is only tried right after a timestamp, where a sentence rarely starts
+// with such a word.
+func levelTitle(s []byte) (engine.Level, []byte) {
+	w := leadingWord(s)
+	if len(w) < 3 || !isUpper(w[0]) || !endsToken(s, len(w)) {
+		return engine.NoLevel, nil
+	}
+	for _, c := range w[1:] {
+		if !isLower(c) {
+			return engine.NoLevel, nil
+		}
+	}
+	return wordIf(w, true)
+}
+
 // levelInline detects an upper-case level word with a space on each side
 // that starts within the first inlineWindow bytes of s, such as log4j's
 // "[main] WARN com.example.Foo - …" or Python's "- root - INFO - …". Only

@@ -79,6 +79,22 @@ func TestLevelBare(t *testing.T) {
 	})
 }
 
+// Ensure that levelTitle takes a title-case level word as the first token
+// and nothing in other cases.
+func TestLevelTitle(t *testing.T) {
+	runLevelTests(t, "levelTitle", levelTitle, []levelTest{
+		{"Info job=x", engine.Info},
+		{"Warning low memory", engine.Warn},
+		{"Debug", engine.Debug},
+		{"Error\treading", engine.Error},
+		{"INFO x", engine.NoLevel},
+		{"InFo x", engine.NoLevel},
+		{"info x", engine.NoLevel},
+		{"Informed x", engine.NoLevel},
+		{"Errors: 3", engine.NoLevel},
+	})
+}
+
 // Ensure that levelInline finds an upper-case level word between spaces in
 // the first 80 bytes only.
 func TestLevelInline(t *testing.T) {
