@@ -90,6 +90,8 @@ const (
 	layoutLevel        = "level"
 	layoutLogcatBrief  = "logcat-brief"
 	layoutFields       = "fields"
+	layoutTimeFormat   = "time-format" // Options.TimeFormat
+	layoutPattern      = "pattern"     // Options.Pattern
 )
 
 // detect returns the time and level of line.

@@ -16,14 +16,14 @@ const inlineWindow = 80
 // case. It is narrower than engine.ParseLevel on purpose: single letters
 // ("E: …", "A: …"), FINE, CONFIG and VERBOSE start too many ordinary
 // sentences. The klog detector handles the letters I, W, E, F itself.
-var levelWords = map[string]bool{
-	"TRACE": true, "TRC": true,
-	"DEBUG": true, "DBG": true,
-	"INFO": true, "INF": true, "NOTICE": true,
-	"WARN": true, "WARNING": true, "WRN": true,
-	"ERROR": true, "ERR": true, "SEVERE": true,
-	"FATAL": true, "FTL": true, "CRITICAL": true, "CRIT": true, "PANIC": true,
-	"ALERT": true, "EMERG": true,
+var levelWords = map[string]engine.Level{
+	"TRACE": engine.Trace, "TRC": engine.Trace,
+	"DEBUG": engine.Debug, "DBG": engine.Debug,
+	"INFO": engine.Info, "INF": engine.Info, "NOTICE": engine.Info,
+	"WARN": engine.Warn, "WARNING": engine.Warn, "WRN": engine.Warn,
+	"ERROR": engine.Error, "ERR": engine.Error, "SEVERE": engine.Error,
+	"FATAL": engine.Fatal, "FTL": engine.Fatal, "CRITICAL": engine.Fatal, "CRIT": engine.Fatal, "PANIC": engine.Fatal,
+	"ALERT": engine.Fatal, "EMERG": engine.Fatal,
 }
 
 // wordLevel maps w onto a level if it is one of levelWords. With anyCase
@@ -43,11 +43,8 @@ func wordLevel(w []byte, anyCase bool) (engine.Level, bool) {
 		}
 		buf[i] = c
 	}
-	u := buf[:len(w)]
-	if !levelWords[string(u)] {
-		return engine.NoLevel, false
-	}
-	return engine.ParseLevel(string(u))
+	lvl, ok := levelWords[string(buf[:len(w)])]
+	return lvl, ok
 }
 
 // wordIf is wordLevel returning the word itself, or nil when it is no

@@ -22,6 +22,16 @@ func runLevelTests(t *testing.T, name string, f func([]byte) (engine.Level, []by
 	}
 }
 
+// Ensure that every level word maps onto the level engine.ParseLevel
+// gives it.
+func TestLevelWords(t *testing.T) {
+	for w, lvl := range levelWords {
+		if got, ok := engine.ParseLevel(w); !ok || got != lvl {
+			t.Errorf("levelWords[%q] = %v, engine.ParseLevel gives %v, %v", w, lvl, got, ok)
+		}
+	}
+}
+
 // Ensure that levelBracket takes Maven's and logback's bracketed levels in
 // any case, and nothing else in brackets.
 func TestLevelBracket(t *testing.T) {

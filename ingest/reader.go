@@ -37,12 +37,17 @@ type Reader struct {
 	text  textDetector
 	cont  continuation
 	entry entryState // the multi-line entry being read
-	stats Stats
+	stats stats
 
-	lastLevelLabel engine.Labels // shared by lines with the same level text
-	logfmt         logfmtParser
-	rec            record
-	arena          arena
+	levelLabels    map[string]engine.Labels // shared by lines with the same level text
+	lastLevelLabel engine.Labels            // the last of them
+
+	timeFormat *timeFormat // Options.TimeFormat, or nil
+	pattern    *pattern    // Options.Pattern, or nil
+	bracketed  []byte      // scratch of parseTimeText
+	logfmt     logfmtParser
+	rec        record
+	arena      arena
 }
 
 // pendingLine is a line held back while FormatAuto decides.
@@ -58,6 +63,9 @@ type pendingLine struct {
 // one place to handle errors; call Options.Validate to check them earlier.
 func NewReader(r io.Reader, name string, opts Options) *Reader {
 	rd := &Reader{name: name, err: opts.Validate()}
+	if rd.err == nil {
+		rd.timeFormat, rd.pattern, _ = opts.compile()
+	}
 	opts.ensureDefaults()
 	rd.opts = opts
 	rd.format = opts.Format

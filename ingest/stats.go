@@ -20,11 +20,20 @@ type Stats struct {
 // Stats returns the counts so far. The map is the Reader's own; the
 // caller must not change it.
 func (r *Reader) Stats() Stats {
-	return r.stats
+	r.stats.flush()
+	return r.stats.Stats
+}
+
+// stats is Stats with the count of the last layout held back: most files
+// have one layout, and a map update per line costs more than detecting it.
+type stats struct {
+	Stats
+	layout  string // of the lines counted in pending
+	pending int64
 }
 
 // count adds a line to s.
-func (s *Stats) count(hasTime, hasLevel bool, layout string) {
+func (s *stats) count(hasTime, hasLevel bool, layout string) {
 	s.Lines++
 	if hasTime {
 		s.WithTime++
@@ -33,9 +42,22 @@ func (s *Stats) count(hasTime, hasLevel bool, layout string) {
 		s.WithLevel++
 	}
 	if layout != "" && (hasTime || hasLevel) {
-		if s.Layouts == nil {
-			s.Layouts = make(map[string]int64)
+		if layout != s.layout {
+			s.flush()
+			s.layout = layout
 		}
-		s.Layouts[layout]++
+		s.pending++
 	}
+}
+
+// flush adds the pending count to Layouts.
+func (s *stats) flush() {
+	if s.pending == 0 {
+		return
+	}
+	if s.Layouts == nil {
+		s.Layouts = make(map[string]int64)
+	}
+	s.Layouts[s.layout] += s.pending
+	s.pending = 0
 }

@@ -18,7 +18,12 @@ type entryState struct {
 // labels of the line that started it; any line without a time gets the
 // previous line's.
 func (r *Reader) readText(line []byte, num int64) engine.Entry {
-	d := r.text.detect(line)
+	if r.pattern != nil {
+		if e, ok := r.readPattern(line, num); ok {
+			return e
+		}
+	}
+	d := r.detect(line)
 	e := engine.Entry{
 		Job:     r.opts.Job,
 		Attempt: r.opts.Attempt,
@@ -42,12 +47,73 @@ func (r *Reader) readText(line []byte, num int64) engine.Entry {
 	return e
 }
 
-// levelLabel returns the level_text label of word, reusing the last one
-// when the word is the same.
+// detect is textDetector.detect with Options.TimeFormat tried first.
+func (r *Reader) detect(line []byte) detection {
+	if r.timeFormat != nil {
+		if t, n := r.timeFormat.parse(r.clock, line); n > 0 {
+			lvl, w := levelAfterTime(line[n:min(len(line), n+headBytes)])
+			return detection{t, true, lvl, w, layoutTimeFormat}
+		}
+	}
+	return r.text.detect(line)
+}
+
+// readPattern reads a line that Options.Pattern matches.
+func (r *Reader) readPattern(line []byte, num int64) (engine.Entry, bool) {
+	e := engine.Entry{
+		Job:     r.opts.Job,
+		Attempt: r.opts.Attempt,
+		Line:    num,
+		Time:    r.lastTime,
+		Message: r.arena.string(line),
+	}
+	hasTime, hasLevel, ok := r.pattern.match(r, line, &e)
+	if !ok {
+		return e, false
+	}
+	r.cont.follows(line, true)
+	r.entry = entryState{level: e.Level, labels: e.Labels}
+	r.stats.count(hasTime, hasLevel, layoutPattern)
+	return e, true
+}
+
+// parseTimeText parses the time a pattern's time group captured: with
+// Options.TimeFormat if set, else with the text detector, also as if the
+// text were in brackets (Apache's and other bracketed times).
+func (r *Reader) parseTimeText(b []byte) (int64, bool) {
+	if r.timeFormat != nil {
+		if t, n := r.timeFormat.parse(r.clock, b); n > 0 {
+			return t, true
+		}
+	}
+	if d := r.text.detect(b); d.hasTime {
+		return d.time, true
+	}
+	r.bracketed = append(append(append(r.bracketed[:0], '['), b...), ']')
+	d := r.text.detect(r.bracketed)
+	return d.time, d.hasTime
+}
+
+// maxLevelLabels bounds the level_text labels a Reader shares.
+const maxLevelLabels = 256
+
+// levelLabel returns the level_text label of word. Lines with the same
+// word share one Labels: a file has a handful of level words.
 func (r *Reader) levelLabel(word []byte) engine.Labels {
 	if l := r.lastLevelLabel; l != nil && l[0].Value == string(word) {
 		return l
 	}
-	r.lastLevelLabel = engine.Labels{{Name: LevelTextLabel, Value: string(word)}}
-	return r.lastLevelLabel
+	if l, ok := r.levelLabels[string(word)]; ok {
+		r.lastLevelLabel = l
+		return l
+	}
+	l := engine.Labels{{Name: LevelTextLabel, Value: string(word)}}
+	if r.levelLabels == nil {
+		r.levelLabels = make(map[string]engine.Labels)
+	}
+	if len(r.levelLabels) < maxLevelLabels {
+		r.levelLabels[l[0].Value] = l
+	}
+	r.lastLevelLabel = l
+	return l
 }
