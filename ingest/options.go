@@ -71,7 +71,8 @@ type Options struct {
 	// other named group becomes a label. %{NAME} and %{NAME:field} stand
 	// for built-in patterns (TIMESTAMP, LEVEL, GREEDYDATA, …; see
 	// GrokPatternNames). The time is read with TimeFormat if set, else as
-	// detection would. A line it does not match goes through the usual
+	// detection would; without a time group, the line's time is found as
+	// without a Pattern. A line it does not match goes through the usual
 	// detection. Default "": detection only.
 	Pattern string
 

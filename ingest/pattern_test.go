@@ -33,6 +33,8 @@ func TestReadText_Pattern(t *testing.T) {
 		{`^%{WORD:app}\|`, "2024-01-02T03:04:05Z INFO no match", at(2024, 1, 2, 3, 4, 5, 0), engine.Info,
 			"2024-01-02T03:04:05Z INFO no match", "level_text=INFO"},
 		{`^(?P<time>\S+) (?P<zone>\w+)`, "2024-01-02T03:04:05Z x", at(2024, 1, 2, 3, 4, 5, 0), engine.NoLevel, "2024-01-02T03:04:05Z x", "zone=x"},
+		{`^\S+ <(?P<level>\w)>`, "2024-01-02T03:04:05Z <W> x", at(2024, 1, 2, 3, 4, 5, 0), engine.Warn,
+			"2024-01-02T03:04:05Z <W> x", "level_text=W"},
 		{`^(?P<time>\S+ \S+) (?P<zone>\w+)`, "Mar  9 20:10:40 x", at(2024, 3, 9, 20, 10, 40, 0), engine.NoLevel, "Mar  9 20:10:40 x", ""},
 	}
 	for _, tt := range tests {

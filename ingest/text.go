@@ -71,6 +71,13 @@ func (r *Reader) readPattern(line []byte, num int64) (engine.Entry, bool) {
 	if !ok {
 		return e, false
 	}
+	if r.pattern.time == 0 {
+		// No time group: the time as Options.TimeFormat or detection
+		// finds it.
+		if d := r.detect(line); d.hasTime {
+			e.Time, hasTime = r.lineTime(d.time, true), true
+		}
+	}
 	r.cont.follows(line, true)
 	r.entry = entryState{level: e.Level, labels: e.Labels}
 	r.stats.count(hasTime, hasLevel, layoutPattern)
