@@ -17,19 +17,24 @@ type Stats struct {
 	Layouts map[string]int64
 }
 
-// Stats returns the counts so far. The map is the Reader's own; the
-// caller must not change it.
+// Stats returns the counts so far.
 func (r *Reader) Stats() Stats {
 	r.stats.flush()
 	return r.stats.Stats
 }
 
-// stats is Stats with the count of the last layout held back: most files
-// have one layout, and a map update per line costs more than detecting it.
+// stats is Stats with the layouts counted in a slice, which Stats turns
+// into the map: a file has a few layouts, whose names are constants that
+// compare in a pointer comparison, and a map update per line costs more
+// than detecting the layout.
 type stats struct {
 	Stats
-	layout  string // of the lines counted in pending
-	pending int64
+	layouts []layoutCount
+}
+
+type layoutCount struct {
+	name string
+	n    int64
 }
 
 // count adds a line to s.
@@ -42,22 +47,23 @@ func (s *stats) count(hasTime, hasLevel bool, layout string) {
 		s.WithLevel++
 	}
 	if layout != "" && (hasTime || hasLevel) {
-		if layout != s.layout {
-			s.flush()
-			s.layout = layout
+		for i := range s.layouts {
+			if s.layouts[i].name == layout {
+				s.layouts[i].n++
+				return
+			}
 		}
-		s.pending++
+		s.layouts = append(s.layouts, layoutCount{layout, 1})
 	}
 }
 
-// flush adds the pending count to Layouts.
+// flush fills Layouts in.
 func (s *stats) flush() {
-	if s.pending == 0 {
+	if len(s.layouts) == 0 {
 		return
 	}
-	if s.Layouts == nil {
-		s.Layouts = make(map[string]int64)
+	s.Layouts = make(map[string]int64, len(s.layouts))
+	for _, l := range s.layouts {
+		s.Layouts[l.name] = l.n
 	}
-	s.Layouts[s.layout] += s.pending
-	s.pending = 0
 }
