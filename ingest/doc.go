@@ -55,7 +55,9 @@
 //     timestamp, @timestamp or _time (RFC 3339, or epoch seconds,
 //     milliseconds, microseconds or nanoseconds told apart by magnitude);
 //     the level from level, severity or lvl (names, pino/bunyan numbers
-//     10–60, syslog severities 0–7); the message from msg, message, _msg or
+//     10–60, syslog severities 0–7), and a level written other than by its
+//     name ("SEVERE", "notice", 30) is also kept as the label level_text;
+//     the message from msg, message, _msg or
 //     log; the run from job or job_id and attempt. Every other key becomes a
 //     label: nested objects are flattened with dotted names, arrays are kept
 //     as compact JSON, null is dropped. A line without a message key is kept

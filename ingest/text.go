@@ -2,8 +2,10 @@ package ingest
 
 import "github.com/logdb/logdb/engine"
 
-// LevelTextLabel is the label that keeps a text line's level as written
-// ("SEVERE", "notice", "E", "503") beside the level it maps onto.
+// LevelTextLabel is the label that keeps a line's level as written
+// ("SEVERE", "notice", "E", "503") beside the level it maps onto: on every
+// text line with a level, and on json and logfmt lines whose level is not
+// written as its name ("info" for Info gets none).
 const LevelTextLabel = "level_text"
 
 // entryState is the start of the multi-line entry being read.
