@@ -23,7 +23,8 @@ type timeFormat struct {
 
 // compileTimeFormat compiles the text of Options.TimeFormat: a strftime
 // format when it holds a "%" ("%Y-%m-%d %H:%M:%S"), a Go layout otherwise
-// ("2006-01-02 15:04:05"). The layout must have at least an hour or a day.
+// ("2006-01-02 15:04:05"). The layout must have a day of the month; a
+// missing year is chosen as for syslog.
 func compileTimeFormat(src string) (*timeFormat, error) {
 	layout := src
 	if strings.IndexByte(src, '%') >= 0 {
@@ -46,10 +47,9 @@ func compileTimeFormat(src string) (*timeFormat, error) {
 		}
 		layout = b.String()
 	}
-	if !strings.Contains(layout, "15") && !strings.Contains(layout, "03") && !strings.Contains(layout, "02") &&
-		!strings.Contains(layout, "_2") && !strings.Contains(layout, "002") {
+	if !strings.Contains(layout, "02") && !strings.Contains(layout, "_2") {
 		return nil, &SyntaxError{Flag: "--time-format", Text: src, Pos: 0,
-			Msg: "no day or hour in the format (strftime %d %H, or a Go layout such as 2006-01-02 15:04:05)"}
+			Msg: "no day in the format (strftime %d or %e, or a Go layout such as 2006-01-02 15:04:05)"}
 	}
 	ref := time.Date(2024, 11, 28, 13, 4, 5, 123456789, time.UTC)
 	if _, err := time.Parse(layout, ref.Format(layout)); err != nil {

@@ -49,7 +49,8 @@ func TestCompileTimeFormat_Errors(t *testing.T) {
 	}{
 		{"%Y-%m-%d %H:%M:%Q", "unknown conversion %Q", 15},
 		{"%Y-%m-%d %", "% at the end", 9},
-		{"hello", "no day or hour", 0},
+		{"hello", "no day in the format", 0},
+		{"%H:%M:%S", "no day in the format", 0},
 	} {
 		_, err := compileTimeFormat(tt.format)
 		var se *SyntaxError

@@ -65,7 +65,8 @@ Examples:
   logdb ingest --job build build.log
   kubectl logs pod/x | logdb ingest --job pod-x -
   logdb ingest --format json events.jsonl
-  logdb ingest --pattern '^%{TIME:time} <%{LEVEL:level}> %{GREEDYDATA:msg}' app.log
+  logdb ingest --time-format '%d.%m.%Y %H:%M:%S' plant.log
+  logdb ingest --pattern '^%{WORD:app}\|%{LEVEL:level}\|%{TIMESTAMP:time}\|%{GREEDYDATA:msg}' billing.log
 `
 
 func init() {
