@@ -51,7 +51,6 @@ type pattern struct {
 	re               *regexp.Regexp
 	time, level, msg int // group indexes, 0 when absent
 	labels           []patternLabel
-	src              string
 }
 
 // patternLabel is a named group that becomes a label.
@@ -72,7 +71,7 @@ func compilePattern(src string) (*pattern, error) {
 	if err != nil {
 		return nil, regexpError(src, expr, starts, err)
 	}
-	p := &pattern{re: re, src: src}
+	p := &pattern{re: re}
 	for i, name := range re.SubexpNames() {
 		switch name {
 		case "":
@@ -136,7 +135,7 @@ func expandGrok(src string) (string, []span, error) {
 	return b.String(), starts, nil
 }
 
-// quoteName returns s in quotes, or "an empty name".
+// quoteName returns s in quotes, or "(empty)".
 func quoteName(s string) string {
 	if s == "" {
 		return "(empty)"
@@ -165,7 +164,7 @@ func regexpError(src, expr string, starts []span, err error) error {
 	if errors.As(err, &se) {
 		msg = string(se.Code)
 		if se.Expr != "" {
-			msg += " " + strconvQuote(se.Expr)
+			msg += " " + quoteExpr(se.Expr)
 		}
 		switch i := strings.Index(expr, se.Expr); {
 		case se.Code == syntax.ErrMissingParen || se.Code == syntax.ErrTrailingBackslash:
@@ -189,8 +188,8 @@ func toSource(starts []span, i int) int {
 	return pos
 }
 
-// strconvQuote quotes a short expression for an error message.
-func strconvQuote(s string) string {
+// quoteExpr quotes a short expression for an error message.
+func quoteExpr(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}
