@@ -28,7 +28,7 @@ func TestCLI_Ingest_TextLayouts(t *testing.T) {
 	}
 	for _, want := range []string{
 		app + ": 7 lines: time on 3, level on 3 (logcat 3); 4 continue an entry\n",
-		odd + ": 2 lines: time on 0, level on 0\n" + odd + ": warning: no time or level recognised; give the layout with --time-format",
+		odd + ": 2 lines: time on 0, level on 0\n" + odd + ": warning: no time and no level recognised; give the layout with --time-format",
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr\n%s\nlacks %q", r.stderr, want)

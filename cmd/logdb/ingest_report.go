@@ -77,20 +77,21 @@ func (r fileReport) hint() string {
 	s := r.stats
 	base := s.Lines - s.Continued
 	var missing []string
-	if s.WithTime*2 < base {
-		missing = append(missing, "time")
-	}
-	if s.WithLevel*2 < base {
-		missing = append(missing, "level")
+	for _, f := range []struct {
+		n    int64
+		what string
+	}{{s.WithTime, "time"}, {s.WithLevel, "level"}} {
+		switch {
+		case f.n == 0:
+			missing = append(missing, "no "+f.what)
+		case f.n*2 < base:
+			missing = append(missing, "few lines with a "+f.what)
+		}
 	}
 	if len(missing) == 0 {
 		return ""
 	}
-	what := "no " + strings.Join(missing, " or ") + " recognised"
-	if s.WithTime > 0 && missing[0] == "time" || s.WithLevel > 0 && missing[len(missing)-1] == "level" {
-		what = "few lines with a " + strings.Join(missing, " or ") + " recognised"
-	}
-	return what + `; give the layout with --time-format '%Y-%m-%d %H:%M:%S' or ` +
+	return strings.Join(missing, " and ") + ` recognised; give the layout with --time-format '%Y-%m-%d %H:%M:%S' or ` +
 		`--pattern '%{TIMESTAMP:time} %{LEVEL:level} %{GREEDYDATA:msg}'`
 }
 
