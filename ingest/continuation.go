@@ -9,7 +9,9 @@ import "bytes"
 // of its own and it is indented, or it is a Java "Caused by: …",
 // "Suppressed: …" or "... 12 more", an exception's header
 // ("java.io.IOException: …", Python's "ValueError: …"), Python's
-// "Traceback (most recent call last):", or Go's "goroutine 1 [running]:"
+// "Traceback (most recent call last):" and the lines that chain two
+// tracebacks ("During handling of the above exception, …"), or Go's
+// "goroutine 1 [running]:"
 // and the lines after it up to the next line with a time or level.
 type continuation struct {
 	goTrace bool // inside a Go goroutine dump
@@ -32,7 +34,9 @@ func (k *continuation) follows(line []byte, started bool) bool {
 		return bytes.HasPrefix(line, []byte("... ")) && bytes.HasSuffix(line, []byte(" more"))
 	case c == 'C' && bytes.HasPrefix(line, []byte("Caused by: ")),
 		c == 'S' && bytes.HasPrefix(line, []byte("Suppressed: ")),
-		c == 'T' && bytes.HasPrefix(line, []byte("Traceback (most recent call last):")):
+		c == 'T' && bytes.HasPrefix(line, []byte("Traceback (most recent call last):")),
+		c == 'T' && bytes.HasPrefix(line, []byte("The above exception was the direct cause")),
+		c == 'D' && bytes.HasPrefix(line, []byte("During handling of the above exception")):
 		return true
 	case c == 'g' && isGoroutineHeader(line):
 		k.goTrace = true
