@@ -119,10 +119,18 @@ func TestData_CidiffLines(t *testing.T) {
 	}
 }
 
+// continued matches the lines of the data that continue a multi-line
+// entry: indented lines, "Caused by: …", "... 12 more" and exception
+// headers.
+var continued = regexp.MustCompile(`^(?:[ \t]|Caused by: |\.\.\. \d+ more$|[\w.$]+(?:Exception|Error)(?::|$))`)
+
 // levelCheck compares the levels and times of the entries of a file with a
 // regexp over its raw lines: a line that matches has the level named by its
-// group "level" and the time that parseTime makes of its group "time"; any
-// other line has no level and the previous line's time.
+// group "level" and the time that parseTime makes of its group "time"; a
+// line that continues an entry (continued) has the level of the line
+// before; any other line has no level; lines without a time have the
+// previous line's. The counts it returns are of the lines that do not
+// continue an entry.
 func levelCheck(t *testing.T, path string, now time.Time, re *regexp.Regexp,
 	parseTime func(string) time.Time) map[engine.Level]int {
 	t.Helper()
@@ -135,13 +143,21 @@ func levelCheck(t *testing.T, path string, now time.Time, re *regexp.Regexp,
 	counts := map[engine.Level]int{}
 	want := map[engine.Level]int{}
 	var last int64
+	lastLvl := engine.NoLevel
 	for i, e := range entries {
-		counts[e.Level]++
 		wantLvl, wantTime := engine.NoLevel, last
-		if m := re.FindStringSubmatch(string(lines[i])); m != nil {
+		m := re.FindStringSubmatch(string(lines[i]))
+		switch {
+		case m != nil:
 			wantLvl, wantTime = engine.MustParseLevel(m[li]), parseTime(m[ti]).UnixNano()
+		case continued.Match(lines[i]):
+			wantLvl = lastLvl
 		}
-		want[wantLvl]++
+		if m != nil || !continued.Match(lines[i]) {
+			counts[e.Level]++
+			want[wantLvl]++
+		}
+		lastLvl = wantLvl
 		if e.Level != wantLvl || e.Time != wantTime {
 			t.Errorf("%s:%d: %v at %v, want %v at %v (%q)", path, i+1, e.Level, e.Timestamp(),
 				wantLvl, time.Unix(0, wantTime).UTC(), lines[i])
@@ -205,8 +221,9 @@ func TestData_Kafka(t *testing.T) {
 			total[l] += n
 		}
 	}
-	// Totals of grep over the ten files.
-	want := map[engine.Level]int{engine.Info: 2732, engine.Warn: 57, engine.Error: 5, engine.Debug: 248, engine.Trace: 24, engine.NoLevel: 153}
+	// Totals of grep over the ten files; the 153 other lines all continue
+	// an entry (config dumps and stack traces).
+	want := map[engine.Level]int{engine.Info: 2732, engine.Warn: 57, engine.Error: 5, engine.Debug: 248, engine.Trace: 24, engine.NoLevel: 0}
 	for l, n := range want {
 		if total[l] != n {
 			t.Errorf("%d %v entries in all Kafka logs, want %d", total[l], l, n)
@@ -222,7 +239,8 @@ func TestData_Kafka(t *testing.T) {
 
 // Ensure that every line of the syslog auth.log gets its time, with the
 // year chosen from the ingest time, and sshd's "error: " level; and that every line of
-// the Apache access log gets the time in its brackets.
+// the Apache access log gets the time in its brackets and the level of its
+// HTTP status.
 func TestData_SyslogApache(t *testing.T) {
 	dir := filepath.Join(dataDir(t), "elastic-examples")
 	now := time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -260,15 +278,19 @@ func TestData_SyslogApache(t *testing.T) {
 	if len(entries) != 10000 || len(lines) != 10000 {
 		t.Fatalf("apache_logs: %d entries, %d lines, want 10000", len(entries), len(lines))
 	}
-	re := regexp.MustCompile(`\[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [-+]\d{4})\]`)
+	re := regexp.MustCompile(`\[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [-+]\d{4})\] "[^"]*" (\d)\d\d `)
 	for i, e := range entries {
 		m := re.FindSubmatch(lines[i])
 		if m == nil {
 			t.Fatalf("apache_logs:%d: no time in %q", i+1, lines[i])
 		}
 		want, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(m[1]))
-		if err != nil || e.Time != want.UnixNano() || e.Level != engine.NoLevel {
-			t.Fatalf("apache_logs:%d: %v at %v, want no level at %v", i+1, e.Level, e.Timestamp(), want)
+		wantLvl := map[byte]engine.Level{'5': engine.Error, '4': engine.Warn}[m[2][0]]
+		if wantLvl == engine.NoLevel {
+			wantLvl = engine.Info
+		}
+		if err != nil || e.Time != want.UnixNano() || e.Level != wantLvl {
+			t.Fatalf("apache_logs:%d: %v at %v, want %v at %v", i+1, e.Level, e.Timestamp(), wantLvl, want)
 		}
 	}
 }

@@ -28,25 +28,38 @@ func ghLogPrefix(b []byte) int {
 }
 
 // levelGitHub detects the workflow-command markers GitHub Actions writes
-// into its logs: "##[error]", "##[warning]", "##[notice]" and "##[debug]".
-// Other markers ("##[group]", "##[endgroup]", "##[command]") carry no level.
-func levelGitHub(s []byte) (engine.Level, bool) {
-	if len(s) < 9 || s[0] != '#' || s[1] != '#' || s[2] != '[' {
-		return engine.NoLevel, false
+// into its logs: "##[error]", "##[warning]", "##[notice]" and "##[debug]",
+// and the commands a step prints to raise an annotation, "::error
+// file=app.js,line=1::msg", "::warning::msg" and so on. Other markers
+// ("##[group]", "##[endgroup]", "##[command]", "::group::") carry no level.
+// It returns the level and the marker's word.
+func levelGitHub(s []byte) (engine.Level, []byte) {
+	var w []byte
+	switch {
+	case len(s) >= 9 && s[0] == '#' && s[1] == '#' && s[2] == '[':
+		end := bytes.IndexByte(s[3:min(len(s), 13)], ']')
+		if end < 0 {
+			return engine.NoLevel, nil
+		}
+		w = s[3 : 3+end]
+	case len(s) >= 9 && s[0] == ':' && s[1] == ':':
+		end := bytes.IndexAny(s[2:min(len(s), 12)], " :")
+		if end < 0 || (s[2+end] == ':' && (2+end+1 >= len(s) || s[2+end+1] != ':')) {
+			return engine.NoLevel, nil
+		}
+		w = s[2 : 2+end]
+	default:
+		return engine.NoLevel, nil
 	}
-	end := bytes.IndexByte(s[3:min(len(s), 13)], ']')
-	if end < 0 {
-		return engine.NoLevel, false
-	}
-	switch string(s[3 : 3+end]) {
+	switch string(w) {
 	case "error":
-		return engine.Error, true
+		return engine.Error, w
 	case "warning":
-		return engine.Warn, true
+		return engine.Warn, w
 	case "notice":
-		return engine.Info, true
+		return engine.Info, w
 	case "debug":
-		return engine.Debug, true
+		return engine.Debug, w
 	}
-	return engine.NoLevel, false
+	return engine.NoLevel, nil
 }

@@ -44,8 +44,8 @@ func TestLevelGitHub(t *testing.T) {
 		{"##[error", engine.NoLevel, false},
 	}
 	for _, tt := range tests {
-		if got, ok := levelGitHub([]byte(tt.in)); got != tt.want || ok != tt.ok {
-			t.Errorf("levelGitHub(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		if got, w := levelGitHub([]byte(tt.in)); got != tt.want || (w != nil) != tt.ok {
+			t.Errorf("levelGitHub(%q) = %v, %v; want %v, %v", tt.in, got, w, tt.want, tt.ok)
 		}
 	}
 }

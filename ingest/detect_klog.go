@@ -30,32 +30,13 @@ func parseKlog(b []byte, c *civil) (engine.Level, int) {
 	default:
 		return engine.NoLevel, 0
 	}
-	var ok [5]bool
-	*c = civil{}
-	c.month, ok[0] = num(b, 1, 2)
-	c.day, ok[1] = num(b, 3, 2)
-	c.hour, ok[2] = num(b, 6, 2)
-	c.min, ok[3] = num(b, 9, 2)
-	c.sec, ok[4] = num(b, 12, 2)
-	if ok != [5]bool{true, true, true, true, true} {
+	i := monthDayClock(b, 1, c)
+	if i == 0 {
 		return engine.NoLevel, 0
 	}
-	nsec, n := fraction(b[15:])
-	if n == 0 {
-		return engine.NoLevel, 0
-	}
-	c.nsec = nsec
-	i := 15 + n
 	// Thread id, right-aligned after at least one space.
-	j := i
-	for j < len(b) && b[j] == ' ' {
-		j++
-	}
-	k := j
-	for k < len(b) && isDigit(b[k]) {
-		k++
-	}
-	if j == i || k == j || k >= len(b) || b[k] != ' ' {
+	k := paddedNumber(b, i)
+	if k == 0 || k >= len(b) || b[k] != ' ' {
 		return engine.NoLevel, 0
 	}
 	// file:line]
@@ -74,7 +55,7 @@ func parseKlog(b []byte, c *civil) (engine.Level, int) {
 	if _, ok := atoi(src[colon+1 : end]); !ok {
 		return engine.NoLevel, 0
 	}
-	n = k + 1 + end + 1
+	n := k + 1 + end + 1
 	if n < len(b) {
 		if b[n] != ' ' {
 			return engine.NoLevel, 0

@@ -11,12 +11,23 @@ type levelTest struct {
 	want engine.Level
 }
 
-func runLevelTests(t *testing.T, name string, f func([]byte) (engine.Level, bool), tests []levelTest) {
+func runLevelTests(t *testing.T, name string, f func([]byte) (engine.Level, []byte), tests []levelTest) {
 	t.Helper()
 	for _, tt := range tests {
-		got, ok := f([]byte(tt.in))
+		got, w := f([]byte(tt.in))
+		ok := w != nil
 		if got != tt.want || ok != (tt.want != engine.NoLevel) {
 			t.Errorf("%s(%q) = %v, %v; want %v", name, tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+// Ensure that every level word maps onto the level engine.ParseLevel
+// gives it.
+func TestLevelWords(t *testing.T) {
+	for w, lvl := range levelWords {
+		if got, ok := engine.ParseLevel(w); !ok || got != lvl {
+			t.Errorf("levelWords[%q] = %v, engine.ParseLevel gives %v, %v", w, lvl, got, ok)
 		}
 	}
 }
@@ -75,6 +86,22 @@ func TestLevelBare(t *testing.T) {
 		{"ERRORS 3", engine.NoLevel},
 		{"I0915 x", engine.NoLevel},
 		{"OK done", engine.NoLevel},
+	})
+}
+
+// Ensure that levelTitle takes a title-case level word as the first token
+// and nothing in other cases.
+func TestLevelTitle(t *testing.T) {
+	runLevelTests(t, "levelTitle", levelTitle, []levelTest{
+		{"Info job=x", engine.Info},
+		{"Warning low memory", engine.Warn},
+		{"Debug", engine.Debug},
+		{"Error\treading", engine.Error},
+		{"INFO x", engine.NoLevel},
+		{"InFo x", engine.NoLevel},
+		{"info x", engine.NoLevel},
+		{"Informed x", engine.NoLevel},
+		{"Errors: 3", engine.NoLevel},
 	})
 }
 

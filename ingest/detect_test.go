@@ -21,7 +21,7 @@ func TestTextDetector(t *testing.T) {
 	local := func(y, mo, dd, h, mi, s, ns int) time.Time {
 		return time.Date(y, time.Month(mo), dd, h, mi, s, ns, loc)
 	}
-	none := time.Time{}
+
 	tests := []struct {
 		name string
 		in   string
@@ -51,7 +51,7 @@ func TestTextDetector(t *testing.T) {
 		{"klog", "I0915 20:01:48.245569       1 round_trippers.go:466] curl -v -XGET", local(2023, 9, 15, 20, 1, 48, 245569000), engine.Info},
 		{"klog warning", "W0915 20:01:48.245569 1 x.go:1] ERROR in text", local(2023, 9, 15, 20, 1, 48, 245569000), engine.Warn},
 		{"klog hex dump", "00000180  2d 65 35 37 32 31 32 39  33 31 63 38 30 10 0f 1a  |-e57212931c80...|", none, engine.NoLevel},
-		{"Apache", `83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 203023`, utc(2015, 5, 17, 10, 5, 3, 0), engine.NoLevel},
+		{"Apache", `83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 203023`, utc(2015, 5, 17, 10, 5, 3, 0), engine.Info},
 		{"Maven", "[INFO] Building jar: /x.jar", none, engine.Info},
 		{"Maven colour", "[\x1b[1;31mERROR\x1b[m] Failed to execute goal", none, engine.Error},
 		{"Maven colour warning", "[\x1b[1;33mWARNING\x1b[m] x", none, engine.Warn},
@@ -64,10 +64,11 @@ func TestTextDetector(t *testing.T) {
 		{"no inline without a time", "Sending ERROR report to server", none, engine.NoLevel},
 		{"BOM", "\xef\xbb\xbf2022-04-27T19:35:18Z ##[group]Run x", utc(2022, 4, 27, 19, 35, 18, 0), engine.NoLevel},
 		{"empty", "", none, engine.NoLevel},
-		{"bad date is text", "2023-02-30 10:00:00 ERROR x", none, engine.NoLevel},
+		{"bad date is text, its level a field", "2023-02-30 10:00:00 ERROR x", none, engine.Error},
 	}
 	for _, tt := range tests {
-		got, ok, lvl := d.detect([]byte(tt.in))
+		r := d.detect([]byte(tt.in))
+		got, ok, lvl := r.time, r.hasTime, r.level
 		if ok != !tt.want.IsZero() || (ok && got != tt.want.UnixNano()) || lvl != tt.lvl {
 			gotT := "none"
 			if ok {
@@ -81,3 +82,48 @@ func TestTextDetector(t *testing.T) {
 		}
 	}
 }
+
+// detectTest is a line and what textDetector must find in it.
+type detectTest struct {
+	name   string
+	in     string
+	want   time.Time // zero: no time
+	lvl    engine.Level
+	word   string // the level as written
+	layout string
+}
+
+// detectNow is the ingest time of the detector tests, which decides the
+// year of times written without one.
+var detectNow = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// runDetectTests runs textDetector in UTC at detectNow on each line and
+// checks its time, level, level text and layout.
+func runDetectTests(t *testing.T, tests []detectTest) {
+	t.Helper()
+	d := textDetector{clock: newClock(time.UTC, detectNow)}
+	for _, tt := range tests {
+		r := d.detect([]byte(tt.in))
+		if r.hasTime != !tt.want.IsZero() || (r.hasTime && r.time != tt.want.UnixNano()) ||
+			r.level != tt.lvl || string(r.word) != tt.word || r.layout != tt.layout {
+			gotT := "none"
+			if r.hasTime {
+				gotT = time.Unix(0, r.time).UTC().Format(time.RFC3339Nano)
+			}
+			wantT := "none"
+			if !tt.want.IsZero() {
+				wantT = tt.want.UTC().Format(time.RFC3339Nano)
+			}
+			t.Errorf("%s: detect(%q) = %s, %v %q, %q; want %s, %v %q, %q", tt.name, tt.in,
+				gotT, r.level, r.word, r.layout, wantT, tt.lvl, tt.word, tt.layout)
+		}
+	}
+}
+
+// at is a UTC time for the detector tests.
+func at(y, mo, d, h, mi, s, ns int) time.Time {
+	return time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC)
+}
+
+// none is the time of a line without one in the detector tests.
+var none = time.Time{}

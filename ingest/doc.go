@@ -33,22 +33,31 @@
 // Options.Format says how lines are written:
 //
 //   - FormatText: the message is the line exactly as written (colour codes
-//     included). A leading timestamp and a level are detected when the line
-//     starts with a common form: RFC 3339 / ISO 8601, GitHub Actions raw
-//     logs and `gh run view --log` lines, GitHub's "##[error]" markers,
-//     syslog, klog (also wrapped by journald), log4j and Kafka, Maven's
-//     "[ERROR]", "ERROR:" and "WARN" after the timestamp, and Apache's
-//     common-log time. The detection is conservative: a line whose form is
-//     not recognised gets no level (engine.NoLevel), because a false level
-//     is worse than none. A line without a time gets the time of the line
-//     before it, so a stack trace stays with its header; before the first
-//     time, lines get the ingest time. See textDetector for the order of
-//     the rules.
+//     included). A timestamp and a level are detected when the line is in
+//     a common layout: RFC 3339 / ISO 8601 and what log4j, logback,
+//     Python, oslo, Go, nginx, Windows CBS and journald write after it,
+//     GitHub Actions raw logs, `gh run view --log` lines and "##[error]" /
+//     "::error" markers, BSD syslog (also with a PRI), RFC 5424, klog (also
+//     wrapped by journald), Kafka, Spark, HDFS, Android logcat, Apache's
+//     error and access logs (the HTTP status gives the level), Rust's
+//     env_logger, slog text, epochs, Maven's "[ERROR]" and a level word
+//     among a line's leading code fields. The detection is conservative: a
+//     line whose layout is not recognised gets no level (engine.NoLevel),
+//     because a false level is worse than none. The level as written is
+//     kept as the label level_text (LevelTextLabel). A line without a time
+//     gets the time of the line before it; a line that continues a
+//     multi-line entry (a stack trace, an indented line) also gets its
+//     level and level_text. Before the first time, lines get the ingest
+//     time. See textDetector for the layouts and their order, and
+//     continuation for multi-line entries. Options.TimeFormat and
+//     Options.Pattern name other layouts.
 //   - FormatJSON: one JSON object per line. The time comes from time, ts,
 //     timestamp, @timestamp or _time (RFC 3339, or epoch seconds,
 //     milliseconds, microseconds or nanoseconds told apart by magnitude);
 //     the level from level, severity or lvl (names, pino/bunyan numbers
-//     10–60, syslog severities 0–7); the message from msg, message, _msg or
+//     10–60, syslog severities 0–7), and a level written other than by its
+//     name ("SEVERE", "notice", 30) is also kept as the label level_text;
+//     the message from msg, message, _msg or
 //     log; the run from job or job_id and attempt. Every other key becomes a
 //     label: nested objects are flattened with dotted names, arrays are kept
 //     as compact JSON, null is dropped. A line without a message key is kept
@@ -59,9 +68,14 @@
 //     starts with "ident=" and has at least two key=value pairs, text
 //     otherwise.
 //
-// Times without a zone are in Options.Location. Syslog and klog times have
-// no year; they get the latest year that does not put them more than a day
-// after the ingest time.
+// Times without a zone are in Options.Location. Syslog, klog, logcat and
+// "[MM.dd …]" times have no year; they get the latest year that does not
+// put them more than a day after the ingest time.
+//
+// Reader.Stats counts what a Reader found: lines, lines with a time and
+// with a level of their own, continued lines and lines per layout.
+// BinaryCheck wraps an input so that a binary file is refused before its
+// "lines" are read.
 //
 // # Caveats
 //

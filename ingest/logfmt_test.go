@@ -16,11 +16,11 @@ func TestReadLogfmt_Mapping(t *testing.T) {
 	long := strings.Repeat("x", 70<<10)
 	runMappingTests(t, FormatLogfmt, []mappingTest{
 		{"logrus", `time="2024-01-02T03:04:05Z" level=warning msg="disk almost full" path=/var`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: t0, Level: engine.Warn, Message: "disk almost full", Labels: labels("path", "/var")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: t0, Level: engine.Warn, Message: "disk almost full", Labels: labels("level_text", "warning", "path", "/var")}},
 		{"go-kit", `ts=2024-01-02T03:04:05Z caller=main.go:12 lvl=info msg=started`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: t0, Level: engine.Info, Message: "started", Labels: labels("caller", "main.go:12")}},
 		{"epoch and run", `ts=1704164645 job=build attempt=4 level=50 msg="a \"quoted\" word"`,
-			engine.Entry{Job: "build", Attempt: 4, Time: t0, Level: engine.Error, Message: `a "quoted" word`}},
+			engine.Entry{Job: "build", Attempt: 4, Time: t0, Level: engine.Error, Message: `a "quoted" word`, Labels: labels("level_text", "50")}},
 		{"bare keys and empty values", `msg=x flag empty= b=2`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("b", "2", "empty", "", "flag", "")}},
 		{"no message keeps the line", `a=1 b=2`,

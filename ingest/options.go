@@ -60,6 +60,22 @@ type Options struct {
 	// time.Local.
 	Location *time.Location
 
+	// TimeFormat, for text lines, is the layout of the time at the start of
+	// a line (after an optional "["): strftime ("%Y-%m-%d %H:%M:%S") or a
+	// Go layout ("02.01.2006 15:04:05"). A line it does not fit goes
+	// through the usual detection. Default "": detection only.
+	TimeFormat string
+
+	// Pattern, for text lines, is a regexp whose named groups time, level
+	// and msg give the time, level and message of a line it matches; every
+	// other named group becomes a label. %{NAME} and %{NAME:field} stand
+	// for built-in patterns (TIMESTAMP, LEVEL, GREEDYDATA, …; see
+	// GrokPatternNames). The time is read with TimeFormat if set, else as
+	// detection would; without a time group, the line's time is found as
+	// without a Pattern. A line it does not match goes through the usual
+	// detection. Default "": detection only.
+	Pattern string
+
 	// Now returns the ingest time. The Reader calls it once, in NewReader:
 	// lines before the first timestamp get that time, and syslog and klog
 	// times, which have no year, get the latest year that does not put them
@@ -83,7 +99,26 @@ func (o Options) Validate() error {
 	case strings.IndexByte(o.Job, 0) >= 0:
 		return fmt.Errorf("%w: Job %q contains a NUL byte", ErrBadOptions, o.Job)
 	}
-	return nil
+	_, _, err := o.compile()
+	return err
+}
+
+// compile compiles TimeFormat and Pattern; each result is nil when unset.
+func (o Options) compile() (*timeFormat, *pattern, error) {
+	var tf *timeFormat
+	var p *pattern
+	var err error
+	if o.TimeFormat != "" {
+		if tf, err = compileTimeFormat(o.TimeFormat); err != nil {
+			return nil, nil, err
+		}
+	}
+	if o.Pattern != "" {
+		if p, err = compilePattern(o.Pattern); err != nil {
+			return nil, nil, err
+		}
+	}
+	return tf, p, nil
 }
 
 func (o *Options) ensureDefaults() {

@@ -34,10 +34,20 @@ type Reader struct {
 	clock    *clock
 	lastTime int64 // time of the previous line with one, or the ingest time
 
-	text   textDetector
-	logfmt logfmtParser
-	rec    record
-	arena  arena
+	text  textDetector
+	cont  continuation
+	entry entryState // the multi-line entry being read
+	stats stats
+
+	levelLabels    map[string]engine.Labels // shared by lines with the same level text
+	lastLevelLabel engine.Labels            // the last of them
+
+	timeFormat *timeFormat // Options.TimeFormat, or nil
+	pattern    *pattern    // Options.Pattern, or nil
+	bracketed  []byte      // scratch of parseTimeText
+	logfmt     logfmtParser
+	rec        record
+	arena      arena
 }
 
 // pendingLine is a line held back while FormatAuto decides.
@@ -53,6 +63,9 @@ type pendingLine struct {
 // one place to handle errors; call Options.Validate to check them earlier.
 func NewReader(r io.Reader, name string, opts Options) *Reader {
 	rd := &Reader{name: name, err: opts.Validate()}
+	if rd.err == nil {
+		rd.timeFormat, rd.pattern, _ = opts.compile()
+	}
 	opts.ensureDefaults()
 	rd.opts = opts
 	rd.format = opts.Format

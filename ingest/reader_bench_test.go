@@ -64,10 +64,22 @@ func benchRead(b *testing.B, data []byte, f Format) {
 	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
 
-// BenchmarkReadText measures the text path on a synthetic CI log and, when
+// BenchmarkReadText measures the text path on a synthetic CI log, on the
+// shared benchmark workload's text file named by $LOGDB_BENCH_TEXT and, when
 // the test data is there, on real logs.
 func BenchmarkReadText(b *testing.B) {
 	b.Run("synthetic", func(b *testing.B) { benchRead(b, textCorpus(20000), FormatText) })
+	b.Run("workload", func(b *testing.B) {
+		path := os.Getenv("LOGDB_BENCH_TEXT")
+		if path == "" {
+			b.Skip("set LOGDB_BENCH_TEXT to a text log (the workload generator's -text file) to measure it")
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchRead(b, data, FormatText)
+	})
 	dir := os.Getenv("LOGDB_TESTDATA")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "shared", "data")

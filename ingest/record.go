@@ -116,6 +116,12 @@ func (rec *record) field(k *clock, name, value span, kind valueKind) bool {
 			return false
 		}
 		rec.level, rec.hasLevel = parseLevelValue(v)
+		if rec.hasLevel && !bytes.EqualFold(bytes.TrimSpace(v), []byte(rec.level.String())) {
+			// "SEVERE", "notice", 30: keep what the level was called.
+			off := len(rec.buf)
+			rec.buf = append(rec.buf, LevelTextLabel...)
+			rec.labels = append(rec.labels, rawLabel{span{off, len(rec.buf)}, value})
+		}
 		return rec.hasLevel
 	case fieldMessage:
 		if rec.hasMsg {
@@ -229,6 +235,7 @@ func (r *Reader) finish(line []byte, num int64) (engine.Entry, error) {
 		rec.msg = span{off, len(rec.buf)}
 	}
 	rec.sortLabels()
+	r.stats.count(rec.hasTime, rec.hasLevel, string(r.format))
 	s := r.arena.string(rec.buf)
 	str := func(sp span) string { return s[sp.off:sp.end] }
 

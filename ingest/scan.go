@@ -32,6 +32,36 @@ func num(b []byte, i, n int) (int, bool) {
 	return atoi(b[i : i+n])
 }
 
+// twoDigits parses the two-digit numbers of b at the offsets at into dst,
+// in order, and reports whether every one is a number.
+func twoDigits(b []byte, at []int, dst ...*int) bool {
+	for i, o := range at {
+		v, ok := num(b, o, 2)
+		if !ok {
+			return false
+		}
+		*dst[i] = v
+	}
+	return true
+}
+
+// paddedNumber returns the offset after the digits that follow one or more
+// spaces at b[i:], as klog and logcat right-align thread ids, or 0.
+func paddedNumber(b []byte, i int) int {
+	j := i
+	for j < len(b) && b[j] == ' ' {
+		j++
+	}
+	k := j
+	for k < len(b) && isDigit(b[k]) {
+		k++
+	}
+	if j == i || k == j {
+		return 0
+	}
+	return k
+}
+
 // fraction parses the digits at the start of b as a decimal fraction of a
 // second. It returns nanoseconds and the number of digits, which may exceed
 // 9; digits past the ninth are ignored.

@@ -18,12 +18,17 @@ import (
 )
 
 const ingestUsage = `usage: logdb ingest [--dir DIR] [--job JOB] [--attempt A] [--format F]
+                    [--time-format F] [--pattern P] [--binary]
                     [--max-line-bytes N] [--tz ZONE] [FILE... | -]
 
 Appends the lines of each FILE (or of standard input, "-" or no FILE) to a
 run, numbering them from the run's next line. Text lines are stored exactly
 as written (a trailing \r dropped); a time and level at the start of a line
-(RFC 3339, GitHub Actions, syslog, klog, log4j, [INFO] …) are detected.
+are detected (RFC 3339, log4j, logback, Python, syslog, klog, logcat,
+Apache and nginx, GitHub Actions, [INFO] …); the level as written is kept
+as the label level_text. Stack traces and indented lines take the time and
+level of the line that started their entry. At the end, ingest says per
+file how many lines got a time and a level, and by which layout.
 JSON and logfmt lines map time/ts/@timestamp, level/severity, msg/message,
 job and attempt onto the line and keep every other key as a label.
 
@@ -39,6 +44,20 @@ Flags:
                        0), latest (the job's latest, 0 for a new job) or -K
   --format F           auto (default), json, logfmt or text; auto decides
                        per file from its first non-blank line
+  --time-format F      layout of the time at the start of text lines, for
+                       layouts ingest does not recognise: strftime
+                       ("%d.%m.%Y %H:%M:%S") or Go ("02.01.2006 15:04:05")
+  --pattern P          regexp for text lines whose named groups time, level
+                       and msg give the time, level and message, and whose
+                       other named groups become labels; %{NAME:field}
+                       stands for a built-in pattern: TIMESTAMP,
+                       TIMESTAMP_ISO8601, SYSLOGTIMESTAMP, HTTPDATE, DATE,
+                       TIME, LEVEL, WORD, NOTSPACE, SPACE, DATA, GREEDYDATA,
+                       INT, NUMBER, IP, HOSTNAME, QUOTEDSTRING. Lines it does
+                       not match are detected as usual
+  --binary             ingest a file that looks binary (NUL bytes or mostly
+                       not UTF-8 in its first 8 KiB), which is refused
+                       otherwise
   --max-line-bytes N   longest line accepted (default 4194304)
   --tz ZONE            zone of timestamps without one (default local)
 
@@ -46,6 +65,8 @@ Examples:
   logdb ingest --job build build.log
   kubectl logs pod/x | logdb ingest --job pod-x -
   logdb ingest --format json events.jsonl
+  logdb ingest --time-format '%d.%m.%Y %H:%M:%S' plant.log
+  logdb ingest --pattern '^%{WORD:app}\|%{LEVEL:level}\|%{TIMESTAMP:time}\|%{GREEDYDATA:msg}' billing.log
 `
 
 func init() {
@@ -61,6 +82,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		maxLine  = fs.Int("max-line-bytes", ingest.DefaultMaxLineBytes, "")
 		tz       = fs.String("tz", "", "")
 		progress = fs.Bool("progress", true, "")
+		timeFmt  = fs.String("time-format", "", "")
+		pattern  = fs.String("pattern", "", "")
+		binary   = fs.Bool("binary", false, "")
 	)
 	files, err := parseArgs(fs, args)
 	if err != nil {
@@ -83,8 +107,13 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	opts := ingest.Options{Format: f, Attempt: max(att, 0), MaxLineBytes: *maxLine, Location: loc}
+	opts := ingest.Options{Format: f, Attempt: max(att, 0), MaxLineBytes: *maxLine, Location: loc,
+		TimeFormat: *timeFmt, Pattern: *pattern}
 	if err := opts.Validate(); err != nil {
+		var se *ingest.SyntaxError
+		if errors.As(err, &se) {
+			return usagef("%v", se)
+		}
 		return usagef("%v", err)
 	}
 	// Open every file first, so that a typo fails before anything is stored.
@@ -98,6 +127,9 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		in, err := openInput(m, name)
 		if err != nil {
 			return err
+		}
+		if !*binary {
+			in.r = ingest.BinaryCheck(in.r)
 		}
 		inputs = append(inputs, in)
 	}
@@ -127,14 +159,17 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 			defer stop()
 		}
 	}
+	var reports []fileReport
 	for _, in := range inputs {
 		o, err := in.options(ctx, db, opts, *job, att)
 		if err != nil {
 			return err
 		}
-		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
+		rd := ingest.NewReader(in, in.name, o)
+		if err := loader.Load(ctx, rd); err != nil {
 			return loadError(in.name, err, loader.Stored())
 		}
+		reports = append(reports, fileReport{in.name, rd.Format(), rd.Stats()})
 	}
 	stored := time.Since(st.start)
 	st.finish()
@@ -146,6 +181,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(m.Stderr, "logdb ingest: warning: %v\n", err)
 	}
 	total := time.Since(st.start)
+	printReports(m.Stderr, reports)
 	n := loader.Stored()
 	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s; durable after %v)",
 		n, loader.Runs(), total.Round(time.Millisecond), float64(n)/total.Seconds(), stored.Round(time.Millisecond))
@@ -159,6 +195,7 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 
 // loadError is appendError with how many lines were stored before it.
 func loadError(name string, err error, stored int64) error {
+	err = binaryHint(err)
 	if stored > 0 {
 		return fmt.Errorf("%w; %d lines are stored and durable, each run's first lines in the input", appendError(name, err), stored)
 	}

@@ -266,8 +266,13 @@ func isPlainASCII(s string) bool {
 	return true
 }
 
+// continuesEntry matches the lines that continue a multi-line entry.
+var continuesEntry = regexp.MustCompile(`^(?:[ \t]|Caused by: |\.\.\. \d+ more$|[\w.$]+(?:Exception|Error)(?::|$))`)
+
 // Ensure that level counts on kubelet/klog and Kafka logs equal an
-// independent count over the raw files.
+// independent count over the raw files, in which a line that continues an
+// entry (indented, "Caused by: ", "... 12 more", an exception's header)
+// counts with the level of the line before it.
 func TestRealData_Levels(t *testing.T) {
 	data := testutil.DataDir(t)
 	dir := t.TempDir()
@@ -294,10 +299,17 @@ func TestRealData_Levels(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]int{}
-		for _, line := range strings.Split(string(b), "\n") {
-			if m := c.re.FindStringSubmatch(line); m != nil {
-				want[c.names[m[1]]]++
+		last := ""
+		for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+			switch m := c.re.FindStringSubmatch(line); {
+			case m != nil:
+				last = c.names[m[1]]
+			case strings.TrimSpace(line) == "":
+				continue
+			case !continuesEntry.MatchString(line):
+				last = ""
 			}
+			want[last]++
 		}
 		for _, lvl := range []string{"Trace", "Debug", "Info", "Warn", "Error", "Fatal"} {
 			got := runMain(t, "", "--dir", dir, "query", "job="+job, "level="+lvl, "| count")

@@ -122,16 +122,20 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 			fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
 		}
 	}}
+	var reports []fileReport
 	for _, in := range inputs {
 		o, err := in.options(ctx, c, opts, job, att)
 		if err != nil {
 			return err
 		}
-		if err := loader.Load(ctx, ingest.NewReader(in, in.name, o)); err != nil {
+		rd := ingest.NewReader(in, in.name, o)
+		if err := loader.Load(ctx, rd); err != nil {
 			return loadError(in.name, err, loader.Stored())
 		}
+		reports = append(reports, fileReport{in.name, rd.Format(), rd.Stats()})
 	}
 	total := time.Since(start)
+	printReports(m.Stderr, reports)
 	stored := loader.Stored()
 	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s) through %s",
 		stored, loader.Runs(), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
