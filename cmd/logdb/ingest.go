@@ -206,7 +206,7 @@ func loadError(name string, err error, stored int64) error {
 // finished, how to write on.
 func appendError(name string, err error) error {
 	if errors.Is(err, engine.ErrRunFinished) {
-		return fmt.Errorf("%s: %w (write to a new attempt: logdb run retry --job JOB)", name, err)
+		return fmt.Errorf("%s: %w (write to a new attempt: %s)", name, err, retryCommand(err))
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }

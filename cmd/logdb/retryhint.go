@@ -10,8 +10,9 @@ import (
 // retryCommand returns the command that opens the next attempt of the run
 // an engine.ErrRunFinished error names, such as
 // "logdb run retry --job nightly-etl", for messages that tell the user how
-// to write on. The engine's message is "engine: run finished: JOB/ATTEMPT
-// ended as STATUS"; a job that cannot be read from err is left as JOB.
+// to write on. The message is "…run finished: JOB/ATTEMPT ended as
+// STATUS", from the store or a server; a job that cannot be read from err
+// is left as JOB.
 func retryCommand(err error) string {
 	job := "JOB"
 	if errors.Is(err, engine.ErrRunFinished) {
@@ -24,7 +25,9 @@ func retryCommand(err error) string {
 
 // finishedJob reads the job out of an ErrRunFinished message.
 func finishedJob(msg string) (string, bool) {
-	_, rest, ok := strings.Cut(msg, engine.ErrRunFinished.Error()+": ")
+	// "engine: run finished: …" from the store, "logdb server: run
+	// finished: …" through a server.
+	_, rest, ok := strings.Cut(msg, "run finished: ")
 	if !ok {
 		return "", false
 	}

@@ -51,7 +51,7 @@ func testRunLifeCycle(t *testing.T, env []string) {
 
 	// A finished run takes no more lines.
 	r = runBin(t, "late line\n", env, "ingest", "--job", "nightly-etl", "-")
-	if r.code == 0 || !strings.Contains(r.stderr, "ended as failed (write to a new attempt: logdb run retry --job JOB)") {
+	if r.code == 0 || !strings.Contains(r.stderr, "ended as failed (write to a new attempt: logdb run retry --job nightly-etl)") {
 		t.Fatalf("ingest into a finished run: %d %q", r.code, r.stderr)
 	}
 
