@@ -43,8 +43,9 @@
 //     env_logger, slog text, epochs, Maven's "[ERROR]" and a level word
 //     among a line's leading code fields. The detection is conservative: a
 //     line whose layout is not recognised gets no level (engine.NoLevel),
-//     because a false level is worse than none. The level as written is
-//     kept as the label level_text (LevelTextLabel). A line without a time
+//     because a false level is worse than none. The level as written, if
+//     it is not the level's name in some case, is kept as the label
+//     level_text (LevelTextLabel). A line without a time
 //     gets the time of the line before it; a line that continues a
 //     multi-line entry (a stack trace, an indented line) also gets its
 //     level and level_text. Before the first time, lines get the ingest

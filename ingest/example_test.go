@@ -47,9 +47,9 @@ func ExampleReader() {
 	}
 	// Output:
 	// gha.log:1 2022-04-27T19:35:18.051       "2022-04-27T19:35:18.0513221Z Run make test" []
-	// gha.log:2 2022-04-27T19:35:19.500 Error "2022-04-27T19:35:19.5000000Z ##[error]Process completed with exit code 2." [level_text=error]
-	// kafka.log:1 2016-12-19T20:39:48.918 Warn  "[2016-12-19 20:39:48,918] WARN Error in fetch (kafka.server.ReplicaFetcherThread)" [level_text=WARN]
-	// kafka.log:2 2016-12-19T20:39:48.918 Warn  "java.io.IOException: Connection to 2 was disconnected" [level_text=WARN]
+	// gha.log:2 2022-04-27T19:35:19.500 Error "2022-04-27T19:35:19.5000000Z ##[error]Process completed with exit code 2." []
+	// kafka.log:1 2016-12-19T20:39:48.918 Warn  "[2016-12-19 20:39:48,918] WARN Error in fetch (kafka.server.ReplicaFetcherThread)" []
+	// kafka.log:2 2016-12-19T20:39:48.918 Warn  "java.io.IOException: Connection to 2 was disconnected" []
 	// app.json:1 2023-11-14T22:13:20.250 Error "upload failed" [req.id=r1 retries=3]
 	// skipped: app.json:2: invalid JSON: invalid character 'o' in literal null (expecting 'u') at byte 2
 }

@@ -31,7 +31,7 @@ func TestReadText_Pattern(t *testing.T) {
 		{`^%{WORD:app}\|%{INT:pid}\|%{LEVEL:level}\|`, "billing|42|E|charge failed", time.Time{}, engine.Error,
 			"billing|42|E|charge failed", "app=billing level_text=E pid=42"},
 		{`^%{WORD:app}\|`, "2024-01-02T03:04:05Z INFO no match", at(2024, 1, 2, 3, 4, 5, 0), engine.Info,
-			"2024-01-02T03:04:05Z INFO no match", "level_text=INFO"},
+			"2024-01-02T03:04:05Z INFO no match", ""},
 		{`^(?P<time>\S+) (?P<zone>\w+)`, "2024-01-02T03:04:05Z x", at(2024, 1, 2, 3, 4, 5, 0), engine.NoLevel, "2024-01-02T03:04:05Z x", "zone=x"},
 		{`^\S+ <(?P<level>\w)>`, "2024-01-02T03:04:05Z <W> x", at(2024, 1, 2, 3, 4, 5, 0), engine.Warn,
 			"2024-01-02T03:04:05Z <W> x", "level_text=W"},

@@ -1,11 +1,15 @@
 package ingest
 
-import "github.com/logdb/logdb/engine"
+import (
+	"bytes"
+
+	"github.com/logdb/logdb/engine"
+)
 
 // LevelTextLabel is the label that keeps a line's level as written
-// ("SEVERE", "notice", "E", "503") beside the level it maps onto: on every
-// text line with a level, and on json and logfmt lines whose level is not
-// written as its name ("info" for Info gets none).
+// ("SEVERE", "notice", "E", "503") beside the level it maps onto, on lines
+// whose level is not written as its name in some case ("INFO" or "info"
+// for Info gets none: the level says it all).
 const LevelTextLabel = "level_text"
 
 // entryState is the start of the multi-line entry being read.
@@ -34,7 +38,7 @@ func (r *Reader) readText(line []byte, num int64) engine.Entry {
 		Level:   d.level,
 		Message: r.arena.string(line),
 	}
-	if d.word != nil {
+	if d.word != nil && !equalFoldString(d.word, d.level.String()) {
 		e.Labels = r.levelLabel(d.word)
 	}
 	started := d.hasTime || d.word != nil
@@ -125,4 +129,10 @@ func (r *Reader) levelLabel(word []byte) engine.Labels {
 	}
 	r.lastLevelLabel = l
 	return l
+}
+
+// equalFoldString reports whether b and s are equal under Unicode case
+// folding.
+func equalFoldString(b []byte, s string) bool {
+	return len(b) == len(s) && bytes.EqualFold(b, []byte(s))
 }

@@ -48,7 +48,7 @@ func TestCLI_FirstSteps(t *testing.T) {
 		t.Fatalf("query: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, "query", "-o", "json", "TIMEOUT")
-	if !regexp.MustCompile(`^\{"time":"2025-03-20T10:00:05.000000000Z","level":"Error","job":"build","attempt":0,"line":4,"msg":"2025-03-20T10:00:05Z ERROR compile failed: timeout after 30s","level_text":"ERROR"\}\n$`).MatchString(r.stdout) {
+	if !regexp.MustCompile(`^\{"time":"2025-03-20T10:00:05.000000000Z","level":"Error","job":"build","attempt":0,"line":4,"msg":"2025-03-20T10:00:05Z ERROR compile failed: timeout after 30s"\}\n$`).MatchString(r.stdout) {
 		t.Fatalf("query -o json: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, "query", "-o", "json", "| count")

@@ -25,8 +25,8 @@ Appends the lines of each FILE (or of standard input, "-" or no FILE) to a
 run, numbering them from the run's next line. Text lines are stored exactly
 as written (a trailing \r dropped); a time and level at the start of a line
 are detected (RFC 3339, log4j, logback, Python, syslog, klog, logcat,
-Apache and nginx, GitHub Actions, [INFO] …); the level as written is kept
-as the label level_text. Stack traces and indented lines take the time and
+Apache and nginx, GitHub Actions, [INFO] …); a level written other than
+as its name (SEVERE, notice, E) is kept as the label level_text. Stack traces and indented lines take the time and
 level of the line that started their entry. At the end, ingest says per
 file how many lines got a time and a level, and by which layout.
 JSON and logfmt lines map time/ts/@timestamp, level/severity, msg/message,
