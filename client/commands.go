@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -74,7 +75,7 @@ func (c *Client) Append(ctx context.Context, entries ...engine.Entry) ([]int64, 
 		if e.Level != engine.NoLevel {
 			level = e.Level.String()
 		}
-		args = append(args, e.Job, strconv.Itoa(e.Attempt), strconv.FormatInt(e.Time, 10), level, e.Message, strconv.Itoa(len(e.Labels)))
+		args = append(args, e.Job, strconv.Itoa(e.Attempt), strconv.FormatInt(e.Time, 10), level, e.Message, labelCount(e.Labels))
 		for _, l := range e.Labels {
 			args = append(args, l.Name, l.Value)
 		}
@@ -172,7 +173,7 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 		lvl, _ := engine.ParseLevel(str(a[2]))
 		p.Entries = append(p.Entries, engine.Entry{
 			Job: p.Job, Attempt: p.Attempt, Line: num(a[0]), Time: unixTime(a[1]),
-			Level: lvl, Message: str(a[3]), Labels: labels(a[4]),
+			Level: lvl, Message: str(a[3]), Labels: labels(a[4], a[5:]),
 		})
 	}
 	if d, ok := m["damaged"]; ok {
@@ -181,8 +182,10 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 	return p, nil
 }
 
-// labels reads a flat [name, value, …] array.
-func labels(v any) engine.Labels {
+// labels reads a flat [name, value, …] array, and the kinds of the labels
+// from kinds[0] if the server sent them: a letter per label, s a string,
+// n a number, b a boolean.
+func labels(v any, kinds []any) engine.Labels {
 	a, _ := v.([]any)
 	if len(a) < 2 {
 		return nil
@@ -191,7 +194,45 @@ func labels(v any) engine.Labels {
 	for i := 0; i+1 < len(a); i += 2 {
 		ls = append(ls, engine.Label{Name: str(a[i]), Value: str(a[i+1])})
 	}
+	if len(kinds) > 0 {
+		if k := str(kinds[0]); len(k) == len(ls) {
+			for i := range ls {
+				switch k[i] {
+				case 'n':
+					ls[i].Kind = engine.LabelNumber
+				case 'b':
+					ls[i].Kind = engine.LabelBool
+				}
+			}
+		}
+	}
 	return ls
+}
+
+// labelCount is the nlabels argument of APPENDENTRIES for ls: the count,
+// and when a label is a number or boolean a colon and a kind letter per
+// label (s, n or b).
+func labelCount(ls engine.Labels) string {
+	n := strconv.Itoa(len(ls))
+	var kinds []byte
+	for i, l := range ls {
+		if l.Kind == engine.LabelString {
+			continue
+		}
+		if kinds == nil {
+			kinds = bytes.Repeat([]byte("s"), len(ls))
+		}
+		switch l.Kind {
+		case engine.LabelNumber:
+			kinds[i] = 'n'
+		case engine.LabelBool:
+			kinds[i] = 'b'
+		}
+	}
+	if kinds == nil {
+		return n
+	}
+	return n + ":" + string(kinds)
 }
 
 // damageError is the server's report of lines it could not read, as the
