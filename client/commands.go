@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -183,8 +182,7 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 }
 
 // labels reads a flat [name, value, …] array, and the kinds of the labels
-// from kinds[0] if the server sent them: a letter per label, s a string,
-// n a number, b a boolean.
+// from kinds[0] if the server sent them (see engine.Labels.Kinds).
 func labels(v any, kinds []any) engine.Labels {
 	a, _ := v.([]any)
 	if len(a) < 2 {
@@ -195,44 +193,19 @@ func labels(v any, kinds []any) engine.Labels {
 		ls = append(ls, engine.Label{Name: str(a[i]), Value: str(a[i+1])})
 	}
 	if len(kinds) > 0 {
-		if k := str(kinds[0]); len(k) == len(ls) {
-			for i := range ls {
-				switch k[i] {
-				case 'n':
-					ls[i].Kind = engine.LabelNumber
-				case 'b':
-					ls[i].Kind = engine.LabelBool
-				}
-			}
-		}
+		ls.SetKinds(str(kinds[0]))
 	}
 	return ls
 }
 
 // labelCount is the nlabels argument of APPENDENTRIES for ls: the count,
-// and when a label is a number or boolean a colon and a kind letter per
-// label (s, n or b).
+// and when a label is a number or boolean a colon and their kinds.
 func labelCount(ls engine.Labels) string {
 	n := strconv.Itoa(len(ls))
-	var kinds []byte
-	for i, l := range ls {
-		if l.Kind == engine.LabelString {
-			continue
-		}
-		if kinds == nil {
-			kinds = bytes.Repeat([]byte("s"), len(ls))
-		}
-		switch l.Kind {
-		case engine.LabelNumber:
-			kinds[i] = 'n'
-		case engine.LabelBool:
-			kinds[i] = 'b'
-		}
+	if k := ls.Kinds(); k != "" {
+		return n + ":" + k
 	}
-	if kinds == nil {
-		return n
-	}
-	return n + ":" + string(kinds)
+	return n
 }
 
 // damageError is the server's report of lines it could not read, as the

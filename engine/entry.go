@@ -58,6 +58,43 @@ const (
 // Labels is a set of labels sorted by name with unique names.
 type Labels []Label
 
+// kindLetters are the letters of Kinds and SetKinds, by kind.
+const kindLetters = "snb"
+
+// Kinds returns the kinds of ls, a letter per label: s a string, n a
+// number, b a boolean (as the server's protocol writes them); "" when
+// every label is a string.
+func (ls Labels) Kinds() string {
+	typed := false
+	for _, l := range ls {
+		typed = typed || l.Kind != LabelString
+	}
+	if !typed {
+		return ""
+	}
+	b := make([]byte, len(ls))
+	for i, l := range ls {
+		b[i] = 's'
+		if l.Kind < numLabelKinds {
+			b[i] = kindLetters[l.Kind]
+		}
+	}
+	return string(b)
+}
+
+// SetKinds sets the kinds of ls from letters as Kinds returns them, and
+// reports whether kinds held a valid letter per label; if not, ls is left
+// as it was.
+func (ls Labels) SetKinds(kinds string) bool {
+	if len(kinds) != len(ls) || strings.Trim(kinds, kindLetters) != "" {
+		return false
+	}
+	for i := range ls {
+		ls[i].Kind = LabelKind(strings.IndexByte(kindLetters, kinds[i]))
+	}
+	return true
+}
+
 // Get returns the value of the label with the given name and whether it is
 // present.
 func (ls Labels) Get(name string) (string, bool) {

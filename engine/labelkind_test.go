@@ -79,3 +79,24 @@ func TestDB_LabelKinds(t *testing.T) {
 	defer db.Close()
 	check("reopened")
 }
+
+// Ensure that Kinds and SetKinds give and take a letter per label, ""
+// for strings only, and that SetKinds refuses bad letters or counts
+// without changing the labels.
+func TestLabels_Kinds(t *testing.T) {
+	ls := engine.Labels{{Name: "a", Value: "1", Kind: engine.LabelNumber}, {Name: "b", Value: "true", Kind: engine.LabelBool}, {Name: "c", Value: "x"}}
+	if got := ls.Kinds(); got != "nbs" {
+		t.Errorf("Kinds = %q, want nbs", got)
+	}
+	if got := (engine.Labels{{Name: "c", Value: "x"}}).Kinds(); got != "" {
+		t.Errorf("Kinds of strings = %q, want \"\"", got)
+	}
+	for _, bad := range []string{"nb", "nbsx", "nbx", "nb\x00"} {
+		if ls.SetKinds(bad) || ls.Kinds() != "nbs" {
+			t.Errorf("SetKinds(%q) accepted or changed the labels: %q", bad, ls.Kinds())
+		}
+	}
+	if !ls.SetKinds("sns") || ls.Kinds() != "sns" {
+		t.Errorf("SetKinds(sns): %q", ls.Kinds())
+	}
+}

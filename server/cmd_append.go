@@ -150,7 +150,7 @@ func cmdAppendEntries(c *conn, args [][]byte) error {
 				e.Labels[i] = engine.Label{Name: string(rest[6+2*i]), Value: string(rest[7+2*i])}
 			}
 		}
-		if typed && !parseKinds(string(kinds), e.Labels) {
+		if typed && !e.Labels.SetKinds(string(kinds)) {
 			return errorf("entry %d: label kinds %q are not a letter (s, n or b) per label", len(entries)+1, truncate(string(kinds), 32))
 		}
 		if len(e.Message) > c.srv.opts.MaxLineBytes {

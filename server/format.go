@@ -64,55 +64,6 @@ func writeLabels(w *Writer, ls engine.Labels) {
 	}
 }
 
-// labelKinds returns the kinds of ls as FORMAT full writes them after an
-// entry's other fields: a letter per label, s a string, n a JSON number, b
-// a JSON boolean; "" when all are strings, and the field is left out.
-func labelKinds(ls engine.Labels) string {
-	kinds := false
-	for _, l := range ls {
-		kinds = kinds || l.Kind != engine.LabelString
-	}
-	if !kinds {
-		return ""
-	}
-	b := make([]byte, len(ls))
-	for i, l := range ls {
-		b[i] = kindLetter(l.Kind)
-	}
-	return string(b)
-}
-
-// kindLetter and parseKinds map label kinds to the letters of FORMAT full
-// and APPENDENTRIES.
-func kindLetter(k engine.LabelKind) byte {
-	switch k {
-	case engine.LabelNumber:
-		return 'n'
-	case engine.LabelBool:
-		return 'b'
-	}
-	return 's'
-}
-
-func parseKinds(s string, ls engine.Labels) bool {
-	if len(s) != len(ls) {
-		return false
-	}
-	for i := range ls {
-		switch s[i] {
-		case 's':
-			ls[i].Kind = engine.LabelString
-		case 'n':
-			ls[i].Kind = engine.LabelNumber
-		case 'b':
-			ls[i].Kind = engine.LabelBool
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // jsonRows renders rows as JSON objects through package output, one at a
 // time.
 type jsonRows struct {
@@ -141,7 +92,7 @@ func writeReadLine(w *Writer, f format, e *engine.Entry, j *jsonRows) {
 		n, kinds := 4, ""
 		if f == fmtFull {
 			n = 5
-			if kinds = labelKinds(e.Labels); kinds != "" {
+			if kinds = e.Labels.Kinds(); kinds != "" {
 				n++
 			}
 		}
@@ -191,7 +142,7 @@ func writeRow(w *Writer, f format, row *query.Row, j *jsonRows) {
 		n, kinds := 6, ""
 		if f == fmtFull {
 			n = 8
-			if kinds = labelKinds(e.Labels); kinds != "" {
+			if kinds = e.Labels.Kinds(); kinds != "" {
 				n++
 			}
 		}
