@@ -60,3 +60,23 @@ func TestError(t *testing.T) {
 		t.Fatalf("RetryAfter %v", e.RetryAfter())
 	}
 }
+
+// Ensure that a followed line's labels keep their kinds: numbers (with
+// their text) and booleans, as package output writes them unquoted.
+func TestFollower_DecodeLabelKinds(t *testing.T) {
+	var f Follower
+	end, err := f.decode(`{"time":"2026-01-02T03:04:05.000000000Z","level":"","job":"J","attempt":0,"line":1,"msg":"hi","label.msg":"m","f":1.50e3,"n":3,"ok":true,"s":"3","z":null}`)
+	if err != nil || end {
+		t.Fatalf("decode: end %v, %v", end, err)
+	}
+	want := engine.Labels{
+		{Name: "f", Value: "1.50e3", Kind: engine.LabelNumber},
+		{Name: "msg", Value: "m"},
+		{Name: "n", Value: "3", Kind: engine.LabelNumber},
+		{Name: "ok", Value: "true", Kind: engine.LabelBool},
+		{Name: "s", Value: "3"},
+	}
+	if !reflect.DeepEqual(f.cur.Labels, want) {
+		t.Errorf("labels = %+v\nwant %+v", f.cur.Labels, want)
+	}
+}

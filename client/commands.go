@@ -74,7 +74,7 @@ func (c *Client) Append(ctx context.Context, entries ...engine.Entry) ([]int64, 
 		if e.Level != engine.NoLevel {
 			level = e.Level.String()
 		}
-		args = append(args, e.Job, strconv.Itoa(e.Attempt), strconv.FormatInt(e.Time, 10), level, e.Message, strconv.Itoa(len(e.Labels)))
+		args = append(args, e.Job, strconv.Itoa(e.Attempt), strconv.FormatInt(e.Time, 10), level, e.Message, labelCount(e.Labels))
 		for _, l := range e.Labels {
 			args = append(args, l.Name, l.Value)
 		}
@@ -172,7 +172,7 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 		lvl, _ := engine.ParseLevel(str(a[2]))
 		p.Entries = append(p.Entries, engine.Entry{
 			Job: p.Job, Attempt: p.Attempt, Line: num(a[0]), Time: unixTime(a[1]),
-			Level: lvl, Message: str(a[3]), Labels: labels(a[4]),
+			Level: lvl, Message: str(a[3]), Labels: labels(a[4], a[5:]),
 		})
 	}
 	if d, ok := m["damaged"]; ok {
@@ -181,8 +181,9 @@ func (c *Client) Read(ctx context.Context, r engine.ReadRequest) (*engine.Page, 
 	return p, nil
 }
 
-// labels reads a flat [name, value, …] array.
-func labels(v any) engine.Labels {
+// labels reads a flat [name, value, …] array, and the kinds of the labels
+// from kinds[0] if the server sent them (see engine.Labels.Kinds).
+func labels(v any, kinds []any) engine.Labels {
 	a, _ := v.([]any)
 	if len(a) < 2 {
 		return nil
@@ -191,7 +192,20 @@ func labels(v any) engine.Labels {
 	for i := 0; i+1 < len(a); i += 2 {
 		ls = append(ls, engine.Label{Name: str(a[i]), Value: str(a[i+1])})
 	}
+	if len(kinds) > 0 {
+		ls.SetKinds(str(kinds[0]))
+	}
 	return ls
+}
+
+// labelCount is the nlabels argument of APPENDENTRIES for ls: the count,
+// and when a label is a number or boolean a colon and their kinds.
+func labelCount(ls engine.Labels) string {
+	n := strconv.Itoa(len(ls))
+	if k := ls.Kinds(); k != "" {
+		return n + ":" + k
+	}
+	return n
 }
 
 // damageError is the server's report of lines it could not read, as the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,17 +195,29 @@ func (f *Follower) decode(payload string) (isEnd bool, err error) {
 		case "time", "level", "job", "attempt", "line", "msg", "context":
 			continue
 		}
-		s, ok := v.(string)
-		if !ok {
+		// Numbers and booleans are labels of those kinds (package
+		// output writes them unquoted); UseNumber keeps a number's text.
+		var l engine.Label
+		switch x := v.(type) {
+		case string:
+			l = engine.Label{Value: x}
+		case json.Number:
+			l = engine.Label{Value: x.String(), Kind: engine.LabelNumber}
+		case bool:
+			l = engine.Label{Value: strconv.FormatBool(x), Kind: engine.LabelBool}
+		default:
 			continue
 		}
 		if rest, ok := strings.CutPrefix(k, "label."); ok && isFixed(rest) {
 			k = rest
 		}
-		ls = append(ls, engine.Label{Name: k, Value: s})
+		l.Name = k
+		ls = append(ls, l)
 	}
 	if len(ls) > 0 {
-		f.cur.Labels = engine.LabelsFromMap(engine.Labels(ls).Map())
+		// Keys are unique, so sorting is all that is left to do.
+		slices.SortFunc(ls, func(a, b engine.Label) int { return strings.Compare(a.Name, b.Name) })
+		f.cur.Labels = ls
 	}
 	return false, nil
 }

@@ -195,7 +195,7 @@ func (r *Rows) decode(x any) (query.Row, error) {
 	lvl, _ := engine.ParseLevel(str(a[4]))
 	e := &engine.Entry{
 		Time: unixTime(a[0]), Job: str(a[1]), Attempt: int(num(a[2])), Line: num(a[3]),
-		Level: lvl, Message: str(a[5]), Labels: labels(a[6]),
+		Level: lvl, Message: str(a[5]), Labels: labels(a[6], a[8:]),
 	}
 	return query.Row{Kind: query.EntryRow, Entry: e, Context: num(a[7]) == 1}, nil
 }

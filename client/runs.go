@@ -142,7 +142,7 @@ func runInfo(v any) (engine.RunInfo, error) {
 	st, _ := engine.ParseRunStatus(str(m["state"]))
 	info := engine.RunInfo{
 		Job: str(m["job"]), Attempt: int(num(m["attempt"])), Kind: str(m["kind"]), Status: st,
-		Pinned: num(m["pinned"]) == 1, Labels: labels(m["labels"]),
+		Pinned: num(m["pinned"]) == 1, Labels: labels(m["labels"], nil),
 		Lines: num(m["line_count"]), Bytes: num(m["bytes"]),
 		Triggered: unixTime(m["trigger_time"]), Started: unixTime(m["start_time"]), Ended: unixTime(m["end_time"]),
 		Created: unixTime(m["created_time"]), Updated: unixTime(m["updated_time"]),

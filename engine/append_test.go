@@ -171,7 +171,7 @@ func TestOpen_Locked(t *testing.T) {
 func TestDB_Append_Defaults(t *testing.T) {
 	ctx := context.Background()
 	db := testutil.MustOpenDB(t, nil)
-	_, err := db.Append(ctx, engine.Entry{Job: "j", Message: "m", Labels: engine.Labels{{"z", "1"}, {"a", "2"}, {"z", "3"}}})
+	_, err := db.Append(ctx, engine.Entry{Job: "j", Message: "m", Labels: engine.Labels{{Name: "z", Value: "1"}, {Name: "a", Value: "2"}, {Name: "z", Value: "3"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

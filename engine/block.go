@@ -137,7 +137,9 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	}
 	// A payload stored a column at a time ends each message with a
 	// newline instead of giving lengths, unless a message holds one.
-	columns := msgBytes+3*len(es) >= columnsMin
+	// Label kinds are kept only in codec 2, so a block with a label of
+	// another kind than string is stored so whatever its size.
+	columns := msgBytes+3*len(es) >= columnsMin || hasKinds(es)
 	terminated := columns && !newlines
 	p := make([]byte, 0, size)
 	var cols [numColumns]int // where each column ends in p
@@ -183,7 +185,7 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	)
 	var kb []byte
 	for i := range es {
-		kb = appendLabels(kb[:0], es[i].Labels)
+		kb = appendLabels(kb[:0], es[i].Labels, columns)
 		id, ok := setOf[string(kb)]
 		if !ok {
 			id = uint32(len(keys))
@@ -235,11 +237,25 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 		v[1] = codecZstd
 		v = c.enc.EncodeAll(p, v)
 	}
-	if len(v)-hdr >= len(p) {
+	if !columns && len(v)-hdr >= len(p) {
+		// (A payload laid out for codec 2 stays in codec 2: its columns
+		// are stored raw each when zstd does not shrink them.)
 		v = append(v[:hdr], p...)
 		v[1] = codecRaw
 	}
 	return appendCRC(v), sum
+}
+
+// hasKinds reports whether a label of es is of another kind than string.
+func hasKinds(es []Entry) bool {
+	for i := range es {
+		for _, l := range es[i].Labels {
+			if l.Kind != LabelString {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // columnsMin is the smallest payload (as its messages and three bytes a
@@ -320,11 +336,21 @@ func (c *codec) decodeColumns(dst, b []byte, rawLen int) ([]byte, [numColumns]in
 }
 
 // appendLabels appends the encoding of a label set: n, then n pairs of
-// length-prefixed name and value.
-func appendLabels(b []byte, ls Labels) []byte {
+// length-prefixed name and value. With kinds (codec 2 blocks) each name's
+// length is written as len<<2 | kind; without (codec 0 and 1 blocks, run
+// records) every label is read back as a string.
+func appendLabels(b []byte, ls Labels, kinds bool) []byte {
 	b = binary.AppendUvarint(b, uint64(len(ls)))
 	for _, l := range ls {
-		b = binary.AppendUvarint(b, uint64(len(l.Name)))
+		if kinds {
+			k := l.Kind
+			if k >= numLabelKinds {
+				k = LabelString
+			}
+			b = binary.AppendUvarint(b, uint64(len(l.Name))<<2|uint64(k))
+		} else {
+			b = binary.AppendUvarint(b, uint64(len(l.Name)))
+		}
 		b = append(b, l.Name...)
 		b = binary.AppendUvarint(b, uint64(len(l.Value)))
 		b = append(b, l.Value...)
@@ -468,7 +494,15 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 		}
 		ls := make(Labels, nl)
 		for j := range ls {
-			ls[j].Name = string(r.bytes(int(r.uvarint())))
+			n := r.uvarint()
+			if v[1] == codecColumns {
+				ls[j].Kind = LabelKind(n & 3)
+				if ls[j].Kind >= numLabelKinds {
+					return fmt.Errorf("%w: label kind %d", errCorrupt, ls[j].Kind)
+				}
+				n >>= 2
+			}
+			ls[j].Name = string(r.bytes(int(n)))
 			ls[j].Value = string(r.bytes(int(r.uvarint())))
 		}
 		b.sets[s] = ls

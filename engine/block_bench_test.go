@@ -25,7 +25,7 @@ func benchBlock(b *testing.B, c *codec) ([]byte, int) {
 	t0 := time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC).UnixNano()
 	for i := range es {
 		es[i] = Entry{Time: t0 + int64(i)*86_400_000, Level: Info, Message: msgs[(i*7)%len(msgs)] + " " + string(rune('a'+i%26)),
-			Labels: Labels{{"app", "crm"}, {"component", []string{"http", "db", "cache"}[i%3]}, {"env", "prod"}, {"flow", "etl-orders"}}}
+			Labels: Labels{{Name: "app", Value: "crm"}, {Name: "component", Value: []string{"http", "db", "cache"}[i%3]}, {Name: "env", Value: "prod"}, {Name: "flow", Value: "etl-orders"}}}
 		size += len(es[i].Message)
 	}
 	v, _ := c.encodeBlock(es)

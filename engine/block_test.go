@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -81,7 +82,7 @@ func TestBlock_RoundTrip(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		e := Entry{Time: int64(i * 1000), Level: Level(i % NumLevels), Message: string(bytes.Repeat([]byte{'a' + byte(i%26)}, i%40))}
 		if i%3 > 0 {
-			e.Labels = Labels{{"app", "x"}, {"env", []string{"prod", "dev"}[i%2]}}
+			e.Labels = Labels{{Name: "app", Value: "x"}, {Name: "env", Value: []string{"prod", "dev"}[i%2]}}
 		}
 		es = append(es, e)
 	}
@@ -117,10 +118,15 @@ func FuzzDecodeBlock(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	v, _ := c.encodeBlock([]Entry{{Time: 1, Level: Info, Message: "hello", Labels: Labels{{"a", "b"}}}, {Time: 2, Message: "x"}})
+	v, _ := c.encodeBlock([]Entry{{Time: 1, Level: Info, Message: "hello", Labels: Labels{{Name: "a", Value: "b"}}}, {Time: 2, Message: "x"}})
 	f.Add(v)
 	v, _ = c.encodeBlock([]Entry{{Time: 5, Message: string(bytes.Repeat([]byte("abc "), 100))}})
 	f.Add(v)
+	// A small block with label kinds, stored a column at a time; version 1
+	// so that changes reach the kinds.
+	v, _ = c.encodeBlock([]Entry{{Time: 1, Message: "k", Labels: Labels{{Name: "n", Value: "3", Kind: LabelNumber}, {Name: "ok", Value: "true", Kind: LabelBool}, {Name: "s", Value: "3"}}}})
+	v[0] = blockVersionNoCRC
+	f.Add(v[:len(v)-4])
 	f.Add([]byte{1, 0, 0, 0})
 	// A block stored a column at a time, as version 1 (no checksum) so
 	// that the fuzzer's changes reach the columns.
@@ -171,7 +177,7 @@ func TestBlock_OneFrameCodec(t *testing.T) {
 	var es []Entry
 	for i := 0; i < 300; i++ {
 		es = append(es, Entry{Time: int64(i) * 7e6, Level: Level(i % NumLevels), Message: fmt.Sprintf("GET /api/%d 200 in %dms", i*37, i%90),
-			Labels: Labels{{"component", []string{"http", "queue", "db"}[i%3]}}})
+			Labels: Labels{{Name: "component", Value: []string{"http", "queue", "db"}[i%3]}}})
 	}
 	old := []byte{blockVersion, codecZstd}
 	old = binary.AppendUvarint(old, uint64(len(es)))
@@ -187,6 +193,67 @@ func TestBlock_OneFrameCodec(t *testing.T) {
 		ob.entry(i, &e)
 		if e.Time != es[i].Time || e.Level != es[i].Level || e.Message != es[i].Message || e.Labels[0] != es[i].Labels[0] {
 			t.Fatalf("row %d of the one-frame block = %+v, want %+v", i, e, es[i])
+		}
+	}
+}
+
+// Ensure that label kinds round-trip through a block, a small one too
+// (stored a column at a time for them), that sets differing only in a
+// kind stay apart, and that blocks of codecs 0 and 1 read every label as a
+// string: their name lengths are not shifted, whatever their low bits.
+func TestBlock_LabelKinds(t *testing.T) {
+	c, err := newCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	typed := Labels{{Name: "f", Value: "1.50e3", Kind: LabelNumber}, {Name: "n", Value: "3", Kind: LabelNumber},
+		{Name: "ok", Value: "true", Kind: LabelBool}, {Name: "s", Value: "3"}}
+	text := Labels{{Name: "f", Value: "1.50e3"}, {Name: "n", Value: "3"}, {Name: "ok", Value: "true"}, {Name: "s", Value: "3"}}
+	es := []Entry{{Time: 1, Message: "a", Labels: typed}, {Time: 2, Message: "b", Labels: text}, {Time: 3, Message: "c", Labels: typed}}
+	v, _ := c.encodeBlock(es)
+	if v[1] != codecColumns {
+		t.Fatalf("codec = %d, want columns for label kinds", v[1])
+	}
+	b, err := c.decodeBlock(1, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.sets) != 2 {
+		t.Errorf("%d label sets, want 2: %v", len(b.sets), b.sets)
+	}
+	for i := range es {
+		var e Entry
+		b.entry(i, &e)
+		if !slices.Equal(e.Labels, es[i].Labels) {
+			t.Errorf("row %d labels = %+v, want %+v", i, e.Labels, es[i].Labels)
+		}
+	}
+	// Without kinds a small block is still one frame.
+	if v, _ := c.encodeBlock(es[1:2]); v[1] == codecColumns {
+		t.Errorf("a small block of string labels is stored a column at a time")
+	}
+
+	// Old blocks: names of 1, 2, 3 and 9 bytes.
+	old := []Entry{{Time: 1, Message: "x", Labels: Labels{{Name: "n", Value: "3"}, {Name: "ok", Value: "true"}, {Name: "app", Value: "y"}, {Name: "component", Value: "db"}}}}
+	p := oneFramePayload(old)
+	for _, codec := range []byte{codecRaw, codecZstd} {
+		v := []byte{blockVersion, codec}
+		v = binary.AppendUvarint(v, uint64(len(old)))
+		v = binary.AppendUvarint(v, uint64(len(p)))
+		if codec == codecRaw {
+			v = append(v, p...)
+		} else {
+			v = c.enc.EncodeAll(p, v)
+		}
+		b, err := c.decodeBlock(1, appendCRC(v))
+		if err != nil {
+			t.Fatalf("codec %d: %v", codec, err)
+		}
+		var e Entry
+		b.entry(0, &e)
+		if !slices.Equal(e.Labels, old[0].Labels) {
+			t.Errorf("codec %d: labels = %+v, want %+v", codec, e.Labels, old[0].Labels)
 		}
 	}
 }
@@ -207,7 +274,7 @@ func oneFramePayload(es []Entry) []byte {
 	ids := map[string]int{}
 	var sets []string
 	for _, e := range es {
-		k := string(appendLabels(nil, e.Labels))
+		k := string(appendLabels(nil, e.Labels, false))
 		if _, ok := ids[k]; !ok {
 			ids[k] = len(sets)
 			sets = append(sets, k)
@@ -219,7 +286,7 @@ func oneFramePayload(es []Entry) []byte {
 	}
 	if len(sets) > 1 {
 		for _, e := range es {
-			p = binary.AppendUvarint(p, uint64(ids[string(appendLabels(nil, e.Labels))]))
+			p = binary.AppendUvarint(p, uint64(ids[string(appendLabels(nil, e.Labels, false))]))
 		}
 	}
 	for _, e := range es {

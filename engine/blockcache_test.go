@@ -21,7 +21,7 @@ func appendGen(t *testing.T, db *DB, job string, gen int, from, n int64) {
 	var es []Entry
 	for i := from; i < from+n; i++ {
 		es = append(es, Entry{Job: job, Time: i, Message: cacheMsg(job, 0, gen, i),
-			Labels: Labels{{"gen", fmt.Sprint(gen)}, {"part", fmt.Sprint(i % 3)}}})
+			Labels: Labels{{Name: "gen", Value: fmt.Sprint(gen)}, {Name: "part", Value: fmt.Sprint(i % 3)}}})
 	}
 	if _, err := db.Append(context.Background(), es...); err != nil {
 		t.Fatal(err)
@@ -211,7 +211,7 @@ func TestBlockCache_EntriesAreCopies(t *testing.T) {
 		}
 		for k := range p.Entries {
 			p.Entries[k].Labels[0].Value = "changed"
-			p.Entries[k].Labels = append(p.Entries[k].Labels, Label{"zz", "added"})
+			p.Entries[k].Labels = append(p.Entries[k].Labels, Label{Name: "zz", Value: "added"})
 		}
 		it, err := db.Query(ctx, Job("j"), nil)
 		if err != nil {

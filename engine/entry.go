@@ -36,10 +36,64 @@ func (e *Entry) Timestamp() time.Time { return time.Unix(0, e.Time).UTC() }
 // A Label is a name=value pair attached to a line.
 type Label struct {
 	Name, Value string
+	// Kind is the type of the value where the source had one: a JSON
+	// number or boolean. Value is its text as the source wrote it (a
+	// number's literal, "true" or "false"); filters and the index compare
+	// that text alone, whatever the kind.
+	Kind LabelKind
 }
+
+// A LabelKind is the type of a label's value.
+type LabelKind uint8
+
+// Label kinds. Kinds other than LabelString are kept in blocks (see
+// FORMAT.md) but not in run records: a run's labels are strings.
+const (
+	LabelString LabelKind = iota // text: every label of logfmt, text and runs
+	LabelNumber                  // a JSON number; Value is its literal
+	LabelBool                    // a JSON boolean; Value is "true" or "false"
+	numLabelKinds
+)
 
 // Labels is a set of labels sorted by name with unique names.
 type Labels []Label
+
+// kindLetters are the letters of Kinds and SetKinds, by kind.
+const kindLetters = "snb"
+
+// Kinds returns the kinds of ls, a letter per label: s a string, n a
+// number, b a boolean (as the server's protocol writes them); "" when
+// every label is a string.
+func (ls Labels) Kinds() string {
+	typed := false
+	for _, l := range ls {
+		typed = typed || l.Kind != LabelString
+	}
+	if !typed {
+		return ""
+	}
+	b := make([]byte, len(ls))
+	for i, l := range ls {
+		b[i] = 's'
+		if l.Kind < numLabelKinds {
+			b[i] = kindLetters[l.Kind]
+		}
+	}
+	return string(b)
+}
+
+// SetKinds sets the kinds of ls from letters as Kinds returns them, and
+// reports whether kinds held a valid letter per label; if not, ls is left
+// as it was.
+func (ls Labels) SetKinds(kinds string) bool {
+	if len(kinds) != len(ls) || strings.Trim(kinds, kindLetters) != "" {
+		return false
+	}
+	for i := range ls {
+		ls[i].Kind = LabelKind(strings.IndexByte(kindLetters, kinds[i]))
+	}
+	return true
+}
 
 // Get returns the value of the label with the given name and whether it is
 // present.
@@ -58,7 +112,7 @@ func LabelsFromMap(m map[string]string) Labels {
 	}
 	ls := make(Labels, 0, len(m))
 	for k, v := range m {
-		ls = append(ls, Label{k, v})
+		ls = append(ls, Label{Name: k, Value: v})
 	}
 	sort.Slice(ls, func(i, j int) bool { return ls[i].Name < ls[j].Name })
 	return ls
@@ -100,9 +154,18 @@ func (ls Labels) clone() Labels {
 	}
 	out := make(Labels, len(ls))
 	for i, l := range ls {
-		out[i] = Label{Name: strings.Clone(l.Name), Value: strings.Clone(l.Value)}
+		out[i] = Label{Name: strings.Clone(l.Name), Value: strings.Clone(l.Value), Kind: l.Kind}
 	}
 	return out
+}
+
+// text sets the kind of every label of ls to LabelString, as run records
+// keep them, and returns ls.
+func (ls Labels) text() Labels {
+	for i := range ls {
+		ls[i].Kind = LabelString
+	}
+	return ls
 }
 
 // normalize returns ls sorted by name, keeping the last value of a repeated

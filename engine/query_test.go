@@ -180,9 +180,9 @@ func (c *corpus) fill(t *testing.T, db *engine.DB, r *rand.Rand, n int) {
 				Message: randomMessage(r),
 			}
 			if r.Intn(3) > 0 {
-				e.Labels = engine.Labels{{"env", []string{"prod", "dev", "preprod"}[r.Intn(3)]}}
+				e.Labels = engine.Labels{{Name: "env", Value: []string{"prod", "dev", "preprod"}[r.Intn(3)]}}
 				if r.Intn(2) == 0 {
-					e.Labels = append(engine.Labels{{"app", "billing"}}, e.Labels...)
+					e.Labels = append(engine.Labels{{Name: "app", Value: "billing"}}, e.Labels...)
 				}
 			}
 			batch = append(batch, e)

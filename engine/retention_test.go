@@ -57,7 +57,7 @@ func TestDB_GC(t *testing.T) {
 		clock.Store(start - r.age*day)
 		var es []Entry
 		for k := 0; k < 20; k++ {
-			es = append(es, Entry{Job: r.job, Message: fmt.Sprintf("%s line %d marker%d", r.job, k, i), Labels: Labels{{"env", r.env}}})
+			es = append(es, Entry{Job: r.job, Message: fmt.Sprintf("%s line %d marker%d", r.job, k, i), Labels: Labels{{Name: "env", Value: r.env}}})
 		}
 		if _, err := db.Append(ctx, es...); err != nil {
 			t.Fatal(err)

@@ -15,7 +15,8 @@ import (
 //
 // lengths, attempt, lines, bytes, levels, status, memory and pinned as
 // uvarints; created, firstT, lastT, ended, exitCode, triggered, started,
-// duration and updated as varints; labels as in a block's label set. Fields
+// duration and updated as varints; labels as in a codec 0 block's label set
+// (strings: kinds are not kept). Fields
 // added later go at the end; a decoder reads those that are present (a
 // record without the status fields is a running run).
 type runRecord struct {
@@ -75,7 +76,7 @@ func (r *runRecord) encode() []byte {
 		pinned = 1
 	}
 	b = binary.AppendUvarint(b, pinned)
-	return appendLabels(b, r.labels)
+	return appendLabels(b, r.labels, false)
 }
 
 func decodeRunRecord(v []byte) (runRecord, error) {

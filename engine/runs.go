@@ -225,7 +225,7 @@ func (db *DB) StartRun(ctx context.Context, spec RunSpec) (RunInfo, error) {
 			rec.kind = spec.Kind
 		}
 		if len(spec.Labels) > 0 {
-			rec.labels = append(Labels(nil), spec.Labels.normalize()...)
+			rec.labels = append(Labels(nil), spec.Labels.normalize()...).text()
 		}
 		if spec.Triggered != 0 {
 			rec.triggered = spec.Triggered

@@ -20,11 +20,11 @@ func TestDB_RunRecords(t *testing.T) {
 	db := testutil.MustOpenDB(t, nil)
 
 	info, err := db.StartRun(ctx, engine.RunSpec{Job: "etl", Attempt: engine.NextAttempt, Kind: "scheduled",
-		Labels: engine.Labels{{"flow", "etl-orders"}}, Triggered: 100, Waiting: true})
+		Labels: engine.Labels{{Name: "flow", Value: "etl-orders"}}, Triggered: 100, Waiting: true})
 	if err != nil || info.Attempt != 0 || info.Status != engine.Waiting || info.Kind != "scheduled" || info.Triggered != 100 {
 		t.Fatalf("StartRun: %+v %v", info, err)
 	}
-	if _, err := db.Append(ctx, engine.Entry{Job: "etl", Message: "go", Labels: engine.Labels{{"flow", "other"}}}); err != nil {
+	if _, err := db.Append(ctx, engine.Entry{Job: "etl", Message: "go", Labels: engine.Labels{{Name: "flow", Value: "other"}}}); err != nil {
 		t.Fatal(err)
 	}
 	info, _ = db.Run(ctx, "etl", 0)
@@ -56,7 +56,7 @@ func TestDB_RunRecords(t *testing.T) {
 
 	// A run made by Append alone takes the first line's labels, and its
 	// duration is from its first append to its end.
-	if _, err := db.Append(ctx, engine.Entry{Job: "api", Message: "GET /", Labels: engine.Labels{{"app", "gw"}}}); err != nil {
+	if _, err := db.Append(ctx, engine.Entry{Job: "api", Message: "GET /", Labels: engine.Labels{{Name: "app", Value: "gw"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.FinishRun(ctx, "api", 0, engine.RunResult{Status: engine.Success}); err != nil {

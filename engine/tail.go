@@ -84,8 +84,9 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry, seal bool) error {
 		// A run's labels are those of its first line unless StartRun
 		// gave some.
 		// Copied, strings too: the run stays in memory while the store is
-		// open, and must not keep the caller's buffers alive.
-		ns.rec.labels = es[0].Labels.clone()
+		// open, and must not keep the caller's buffers alive. Kinds
+		// are dropped, as the run record does not keep them.
+		ns.rec.labels = es[0].Labels.clone().text()
 	}
 	if ns.rec.status == Waiting {
 		ns.rec.status = Running

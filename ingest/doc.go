@@ -61,7 +61,10 @@
 //     the message from msg, message, _msg or
 //     log; the run from job or job_id and attempt. Every other key becomes a
 //     label: nested objects are flattened with dotted names, arrays are kept
-//     as compact JSON, null is dropped. A line without a message key is kept
+//     as compact JSON, null is dropped; numbers and booleans keep their
+//     text as written and their type as the label's Kind (engine.LabelNumber,
+//     engine.LabelBool), so that output in JSON writes them unquoted; logfmt
+//     values are strings. A line without a message key is kept
 //     whole as the message. Blank lines are skipped.
 //   - FormatLogfmt: key=value pairs (go-logfmt), with the keys of json.
 //   - FormatAuto, the default, picks one of the above from the first

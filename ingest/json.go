@@ -74,7 +74,8 @@ func jsonError(body []byte) error {
 // jsonObject reads the members of the object at w, up to and including its
 // "}". Nested objects are flattened into dotted label names (rec.prefix
 // holds the current one); arrays are kept as compact JSON text; null is
-// dropped.
+// dropped. Numbers and booleans become labels of kind engine.LabelNumber
+// and engine.LabelBool, their value the literal as the line wrote it.
 func (r *Reader) jsonObject(w *jsonWalker, top bool) {
 	rec := &r.rec
 	w.i++ // {
@@ -147,7 +148,7 @@ func (r *Reader) jsonNested(w *jsonWalker, name span) {
 		rec.buf = append(rec.buf, rec.prefix...)
 		name.end = len(rec.buf)
 		rec.buf = append(rec.buf, "{}"...)
-		rec.labels = append(rec.labels, rawLabel{name, span{name.end, len(rec.buf)}})
+		rec.labels = append(rec.labels, rawLabel{name: name, value: span{name.end, len(rec.buf)}})
 	}
 	rec.prefix = rec.prefix[:plen]
 }

@@ -85,7 +85,7 @@ func (ref *refJSON) object(top bool) error {
 				rec.buf = append(rec.buf, rec.prefix...)
 				name.end = len(rec.buf)
 				rec.buf = append(rec.buf, "{}"...)
-				rec.labels = append(rec.labels, rawLabel{name, span{name.end, len(rec.buf)}})
+				rec.labels = append(rec.labels, rawLabel{name: name, value: span{name.end, len(rec.buf)}})
 			}
 			rec.prefix = rec.prefix[:plen]
 			continue

@@ -69,6 +69,23 @@ func labels(kv ...string) engine.Labels {
 	return ls
 }
 
+// typed gives the labels of ls named by names the kind a JSON value of
+// their text has: bool for true and false, else number.
+func typed(ls engine.Labels, names ...string) engine.Labels {
+	for i := range ls {
+		for _, n := range names {
+			if ls[i].Name != n {
+				continue
+			}
+			ls[i].Kind = engine.LabelNumber
+			if ls[i].Value == "true" || ls[i].Value == "false" {
+				ls[i].Kind = engine.LabelBool
+			}
+		}
+	}
+	return ls
+}
+
 type mappingTest struct {
 	name string
 	in   string
@@ -114,23 +131,23 @@ func TestReadJSON_Mapping(t *testing.T) {
 		{"bad time is a label", `{"time":"yesterday","msg":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("time", "yesterday")}},
 		{"negative time is a label", `{"ts":-5,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("ts", "-5")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("ts", "-5"), "ts")}},
 		{"first time wins", `{"time":"2024-01-02T03:04:05.123456789Z","ts":5,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: t0, Message: "x", Labels: labels("ts", "5")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: t0, Message: "x", Labels: typed(labels("ts", "5"), "ts")}},
 		{"severity alias", `{"severity":"WARNING","message":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Warn, Message: "x", Labels: labels("level_text", "WARNING")}},
 		{"lvl letter", `{"lvl":"E","_msg":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Error, Message: "x", Labels: labels("level_text", "E")}},
 		{"pino level", `{"level":30,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Info, Message: "x", Labels: labels("level_text", "30")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Info, Message: "x", Labels: typed(labels("level_text", "30"), "level_text")}},
 		{"pino fatal", `{"level":60,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Fatal, Message: "x", Labels: labels("level_text", "60")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Fatal, Message: "x", Labels: typed(labels("level_text", "60"), "level_text")}},
 		{"syslog severity", `{"level":3,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Error, Message: "x", Labels: labels("level_text", "3")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Error, Message: "x", Labels: typed(labels("level_text", "3"), "level_text")}},
 		{"syslog severity string", `{"level":"7","msg":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Level: engine.Debug, Message: "x", Labels: labels("level_text", "7")}},
 		{"unknown level number is a label", `{"level":35,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("level", "35")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("level", "35"), "level")}},
 		{"unknown level name is a label", `{"level":"loud","msg":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("level", "loud")}},
 		{"docker log", `{"log":"line one\n","stream":"stderr","time":"2024-01-02T03:04:05.123456789Z"}`,
@@ -144,22 +161,22 @@ func TestReadJSON_Mapping(t *testing.T) {
 		{"object message", `{"msg": {"a": [1, 2]}}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: `{"a":[1,2]}`}},
 		{"null message keeps the line", `{"msg":null,"a":1}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: `{"msg":null,"a":1}`, Labels: labels("a", "1")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: `{"msg":null,"a":1}`, Labels: typed(labels("a", "1"), "a")}},
 		{"no message keeps the line", `{"a":"x", "b":2}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: `{"a":"x", "b":2}`, Labels: labels("a", "x", "b", "2")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: `{"a":"x", "b":2}`, Labels: typed(labels("a", "x", "b", "2"), "b")}},
 		{"job and attempt", `{"job":"build","attempt":3,"msg":"x"}`,
 			engine.Entry{Job: "build", Attempt: 3, Time: now, Message: "x"}},
 		{"job_id number, attempt string", `{"job_id":77,"attempt":"1","msg":"x"}`,
 			engine.Entry{Job: "77", Attempt: 1, Time: now, Message: "x"}},
 		{"bad run keys are labels", `{"job":"","attempt":-1,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("attempt", "-1", "job", "")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("attempt", "-1", "job", ""), "attempt")}},
 		{"attempt fraction is a label", `{"attempt":1.5,"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("attempt", "1.5")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("attempt", "1.5"), "attempt")}},
 		{"job with NUL is a label", `{"job":"a\u0000b","msg":"x"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("job", "a\x00b")}},
 		{"label types", `{"msg":"x","n":-1.5e3,"t":true,"f":false,"z":null,"arr":[1, "two", {"three": 3}],"s":""}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x",
-				Labels: labels("arr", `[1,"two",{"three":3}]`, "f", "false", "n", "-1.5e3", "s", "", "t", "true")}},
+				Labels: typed(labels("arr", `[1,"two",{"three":3}]`, "f", "false", "n", "-1.5e3", "s", "", "t", "true"), "f", "n", "t")}},
 		{"nested objects", `{"msg":"x","req":{"id":"a","hdr":{"ua":"curl"},"empty":{}},"b":{"msg":"inner"}}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x",
 				Labels: labels("b.msg", "inner", "req.empty", "{}", "req.hdr.ua", "curl", "req.id", "a")}},
@@ -167,9 +184,9 @@ func TestReadJSON_Mapping(t *testing.T) {
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x",
 				Labels: labels("a.level", "error", "a.time", "2024-01-02T03:04:05Z")}},
 		{"object under a time key is flattened", `{"time":{"s":1},"msg":"x"}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("time.s", "1")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("time.s", "1"), "time.s")}},
 		{"duplicate names keep the last", `{"msg":"x","a":1,"a":2,"b.c":3,"b":{"c":4}}`,
-			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels("a", "2", "b.c", "4")}},
+			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: typed(labels("a", "2", "b.c", "4"), "a", "b.c")}},
 		{"escaped key", `{"m\u0073g":"x","k\"ey":"v"}`,
 			engine.Entry{Job: "optjob", Attempt: 2, Time: now, Message: "x", Labels: labels(`k"ey`, "v")}},
 		{"invalid UTF-8 becomes U+FFFD", "{\"msg\":\"a\xffb\"}",
@@ -246,5 +263,35 @@ func TestReadJSON_TimeFallback(t *testing.T) {
 		if r.e.Time != want[i] {
 			t.Errorf("line %d: time %d, want %d", i+1, r.e.Time, want[i])
 		}
+	}
+}
+
+// Ensure that JSON numbers and booleans give labels of their kind with the
+// text as the line had it, that strings (of digits too), arrays and empty
+// objects give strings, and that logfmt values are all strings.
+func TestReadJSON_LabelKinds(t *testing.T) {
+	e, err := readOne(t, `{"_time":"2026-01-02T03:04:05Z","_msg":"hi","n":3,"f":1.50e3,"ok":true,"no":false,"s":"3","o":{"d":-0.5,"e":{}},"a":[1],"z":null}`, FormatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := engine.Labels{
+		{Name: "a", Value: "[1]"},
+		{Name: "f", Value: "1.50e3", Kind: engine.LabelNumber},
+		{Name: "n", Value: "3", Kind: engine.LabelNumber},
+		{Name: "no", Value: "false", Kind: engine.LabelBool},
+		{Name: "o.d", Value: "-0.5", Kind: engine.LabelNumber},
+		{Name: "o.e", Value: "{}"},
+		{Name: "ok", Value: "true", Kind: engine.LabelBool},
+		{Name: "s", Value: "3"},
+	}
+	if !reflect.DeepEqual(e.Labels, want) {
+		t.Errorf("labels = %+v\nwant %+v", e.Labels, want)
+	}
+	e, err = readOne(t, `msg=hi n=3 ok=true`, FormatLogfmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := labels("n", "3", "ok", "true"); !reflect.DeepEqual(e.Labels, want) {
+		t.Errorf("logfmt labels = %+v, want %+v", e.Labels, want)
 	}
 }

@@ -58,7 +58,23 @@ const (
 // span is a slice of record.buf by offsets, which survive buf growing.
 type span struct{ off, end int }
 
-type rawLabel struct{ name, value span }
+type rawLabel struct {
+	name, value span
+	kind        engine.LabelKind
+}
+
+// labelKind is the kind of label a value of kind k makes: JSON numbers
+// and booleans keep their type, the rest (arrays and objects as their
+// text) are strings.
+func labelKind(k valueKind) engine.LabelKind {
+	switch k {
+	case valueNumber:
+		return engine.LabelNumber
+	case valueBool:
+		return engine.LabelBool
+	}
+	return engine.LabelString
+}
 
 // record gathers the fields of one structured line. All the bytes it keeps
 // (names, values, message, job) live in buf, which finish turns into one
@@ -98,7 +114,7 @@ func (rec *record) add(k *clock, name, value span, kind valueKind, top bool) {
 			return
 		}
 	}
-	rec.labels = append(rec.labels, rawLabel{name, value})
+	rec.labels = append(rec.labels, rawLabel{name, value, labelKind(kind)})
 }
 
 // field sets the field that name stands for and reports whether it did.
@@ -120,7 +136,7 @@ func (rec *record) field(k *clock, name, value span, kind valueKind) bool {
 			// "SEVERE", "notice", 30: keep what the level was called.
 			off := len(rec.buf)
 			rec.buf = append(rec.buf, LevelTextLabel...)
-			rec.labels = append(rec.labels, rawLabel{span{off, len(rec.buf)}, value})
+			rec.labels = append(rec.labels, rawLabel{span{off, len(rec.buf)}, value, labelKind(kind)})
 		}
 		return rec.hasLevel
 	case fieldMessage:
@@ -256,7 +272,7 @@ func (r *Reader) finish(line []byte, num int64) (engine.Entry, error) {
 	if n := len(rec.labels); n > 0 {
 		e.Labels = r.arena.labelSlice(n)
 		for i, l := range rec.labels {
-			e.Labels[i] = engine.Label{Name: str(l.name), Value: str(l.value)}
+			e.Labels[i] = engine.Label{Name: str(l.name), Value: str(l.value), Kind: l.kind}
 		}
 	}
 	return e, nil

@@ -19,7 +19,9 @@ import (
 //	{"time":"2025-03-20T10:00:00.000000000Z","level":"Error","job":"etl-1","attempt":0,"line":3,"msg":"…","app":"billing"}
 //
 // with time in RFC 3339 with nanoseconds in UTC, level by name ("" for none)
-// and the labels as top-level keys after the fixed ones. A label whose name
+// and the labels as top-level keys after the fixed ones, each a string but
+// for those of kind number or boolean (from JSON lines), which are written
+// unquoted as their text. A label whose name
 // is a fixed key (time, level, job, attempt, line, msg, context) is written
 // as "label.<name>" instead; should that name be taken by another label
 // too, the later of the two is dropped, so keys are never repeated. A
@@ -101,9 +103,58 @@ func appendLabels(b []byte, ls engine.Labels) []byte {
 		b = append(b, ',')
 		b = appendString(b, name)
 		b = append(b, ':')
-		b = appendString(b, l.Value)
+		b = appendLabelValue(b, l)
 	}
 	return b
+}
+
+// appendLabelValue appends the value of l: a number or boolean as it is,
+// when its text is one, anything else as a string.
+func appendLabelValue(b []byte, l engine.Label) []byte {
+	switch {
+	case l.Kind == engine.LabelNumber && isJSONNumber(l.Value),
+		l.Kind == engine.LabelBool && (l.Value == "true" || l.Value == "false"):
+		return append(b, l.Value...)
+	}
+	return appendString(b, l.Value)
+}
+
+// isJSONNumber reports whether s is a JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(s string) bool {
+	i := 0
+	digits := func() bool {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case !digits():
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 func appendValue(b []byte, v any) []byte {

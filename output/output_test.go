@@ -101,6 +101,39 @@ func TestJSON(t *testing.T) {
 	check(t, "invalid utf-8", write(t, o, record([]string{"msg"}, "a\xffb")), `{"msg":"a\ufffdb"}`+"\n")
 }
 
+// Ensure that labels of kind number and bool are written unquoted as their
+// text, strings of digits stay strings, a kind whose text is not a JSON
+// value of it falls back to a string, and csv, table and raw show the text
+// as before.
+func TestJSON_LabelKinds(t *testing.T) {
+	r := entry(1, engine.Info, "hi")
+	r.Entry.Labels = engine.Labels{
+		{Name: "bad", Value: "1.", Kind: engine.LabelNumber},
+		{Name: "f", Value: "1.50e3", Kind: engine.LabelNumber},
+		{Name: "n", Value: "-3", Kind: engine.LabelNumber},
+		{Name: "no", Value: "yes", Kind: engine.LabelBool},
+		{Name: "ok", Value: "true", Kind: engine.LabelBool},
+		{Name: "s", Value: "3"},
+	}
+	check(t, "json", write(t, output.Options{Format: "json"}, r),
+		`{"time":"2025-03-20T10:00:01.000000005Z","level":"Info","job":"etl-1","attempt":2,"line":1,"msg":"hi","bad":"1.","f":1.50e3,"n":-3,"no":"yes","ok":true,"s":"3"}`+"\n")
+	check(t, "csv", write(t, output.Options{Format: "csv"}, r),
+		"time,level,job,attempt,line,msg,labels\n"+
+			`2025-03-20T10:00:01.000000005Z,Info,etl-1,2,1,hi,"{""bad"":""1."",""f"":""1.50e3"",""n"":""-3"",""no"":""yes"",""ok"":""true"",""s"":""3""}"`+"\n")
+	for _, n := range []string{"0", "-0", "12", "1.5", "1e5", "1E+5", "-0.5e-3"} {
+		r.Entry.Labels = engine.Labels{{Name: "x", Value: n, Kind: engine.LabelNumber}}
+		if got := write(t, output.Options{Format: "json"}, r); !strings.Contains(got, `"x":`+n+"}") {
+			t.Errorf("number %s: %s", n, got)
+		}
+	}
+	for _, n := range []string{"", "-", "01", ".5", "1e", "+1", "0x1", "NaN", "1 "} {
+		r.Entry.Labels = engine.Labels{{Name: "x", Value: n, Kind: engine.LabelNumber}}
+		if got := write(t, output.Options{Format: "json"}, r); !strings.Contains(got, `"x":"`+n+`"}`) {
+			t.Errorf("not a number %q: %s", n, got)
+		}
+	}
+}
+
 // Ensure that csv writes a header and quotes as RFC 4180 wants.
 func TestCSV(t *testing.T) {
 	o := output.Options{Format: "csv"}

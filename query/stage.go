@@ -49,7 +49,7 @@ func cloneEntry(e *engine.Entry) engine.Entry {
 	if e.Labels != nil {
 		c.Labels = make(engine.Labels, len(e.Labels))
 		for i, l := range e.Labels {
-			c.Labels[i] = engine.Label{Name: strings.Clone(l.Name), Value: strings.Clone(l.Value)}
+			c.Labels[i] = engine.Label{Name: strings.Clone(l.Name), Value: strings.Clone(l.Value), Kind: l.Kind}
 		}
 	}
 	return c

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -38,7 +39,7 @@ func init() {
 		&command{
 			name: "APPENDENTRIES", arity: -7, run: cmdAppendEntries, free: true,
 			usage:   "APPENDENTRIES job attempt time level msg nlabels [name value ...] [job attempt time ...]",
-			summary: "append exact entries (time: Unix ns or RFC 3339, 0 for now; level: name or \"\"), as package client does",
+			summary: "append exact entries (time: Unix ns or RFC 3339, 0 for now; level: name or \"\"; nlabels: n, or n:kinds with a letter per label, s string, n number, b boolean), as package client does",
 		},
 	)
 }
@@ -133,7 +134,10 @@ func cmdAppendEntries(c *conn, args [][]byte) error {
 			}
 			e.Level = l
 		}
-		n, err := parseInt("nlabels", rest[5])
+		// nlabels is a count, or a count, a colon and a kind letter per
+		// label (s string, n number, b boolean): 3:nbs.
+		count, kinds, typed := bytes.Cut(rest[5], []byte(":"))
+		n, err := parseInt("nlabels", count)
 		if err != nil {
 			return err
 		}
@@ -145,6 +149,9 @@ func cmdAppendEntries(c *conn, args [][]byte) error {
 			for i := range e.Labels {
 				e.Labels[i] = engine.Label{Name: string(rest[6+2*i]), Value: string(rest[7+2*i])}
 			}
+		}
+		if typed && !e.Labels.SetKinds(string(kinds)) {
+			return errorf("entry %d: label kinds %q are not a letter (s, n or b) per label", len(entries)+1, truncate(string(kinds), 32))
 		}
 		if len(e.Message) > c.srv.opts.MaxLineBytes {
 			return codeError(codeTooLong, "entry %d is %d bytes, the limit is %d; nothing was stored", len(entries)+1, len(e.Message), c.srv.opts.MaxLineBytes)

@@ -53,13 +53,17 @@
 // An argument of APPEND or APPENDJSON may hold several lines separated by
 // "\n", so `redis-cli -x APPEND build 0 < build.log` sends a file in one
 // request; the detection state (a line without a time takes the time of
-// the line before) starts afresh with each request.
+// the line before) starts afresh with each request. APPENDENTRIES's
+// nlabels is the number of labels, or that number, a colon and a letter
+// per label giving its kind: s a string, n a JSON number, b a JSON
+// boolean (2:ns), as FORMAT full writes the kinds.
 //
 // READ follows the task-instance log API GetInstanceLog: attempt is a
 // number, latest or -K; COUNT defaults to 10000; LEVEL Warn means Warn or
 // worse, =Warn exactly, All no filter. Its reply is a flat key/value
 // array: lines (per FORMAT: entry [line, time, level, msg], full adds the
-// labels, raw the message alone, json an object), job, attempt,
+// labels and, if a label is a JSON number or boolean, their kinds; raw the
+// message alone, json an object), job, attempt,
 // line_count, is_end, bytes, start_time, last_time, end_time, state,
 // count, cursor. The cursor (the engine's) continues after the last line
 // examined, also once the run has grown, never skipping or repeating a
@@ -93,7 +97,8 @@
 //
 // QUERY takes the filter language of package query as one argument
 // (quote it) and answers one page: rows (entry [time, job, attempt, line,
-// level, msg], full adds labels and a context flag; records of "| count"
+// level, msg], full adds labels, a context flag and maybe kinds as READ
+// does; records of "| count"
 // or "| fields" as arrays of values; separators of "| context" as nil),
 // columns, types (per column: int, float, time, level or string, so that
 // clients can restore the values), count, is_end, cursor (nil at the end)

@@ -89,9 +89,12 @@ func writeReadLine(w *Writer, f format, e *engine.Entry, j *jsonRows) {
 	case fmtJSON:
 		w.Bulk(j.render(&query.Row{Kind: query.EntryRow, Entry: e}))
 	default:
-		n := 4
+		n, kinds := 4, ""
 		if f == fmtFull {
 			n = 5
+			if kinds = e.Labels.Kinds(); kinds != "" {
+				n++
+			}
 		}
 		w.Array(n)
 		w.Int(e.Line)
@@ -100,6 +103,9 @@ func writeReadLine(w *Writer, f format, e *engine.Entry, j *jsonRows) {
 		w.String(e.Message)
 		if f == fmtFull {
 			writeLabels(w, e.Labels)
+			if kinds != "" {
+				w.String(kinds)
+			}
 		}
 	}
 }
@@ -133,9 +139,12 @@ func writeRow(w *Writer, f format, row *query.Row, j *jsonRows) {
 		w.String(row.Entry.Message)
 	default:
 		e := row.Entry
-		n := 6
+		n, kinds := 6, ""
 		if f == fmtFull {
 			n = 8
+			if kinds = e.Labels.Kinds(); kinds != "" {
+				n++
+			}
 		}
 		w.Array(n)
 		w.Time(e.Time)
@@ -147,6 +156,9 @@ func writeRow(w *Writer, f format, row *query.Row, j *jsonRows) {
 		if f == fmtFull {
 			writeLabels(w, e.Labels)
 			w.Bool(row.Context)
+			if kinds != "" {
+				w.String(kinds)
+			}
 		}
 	}
 }
