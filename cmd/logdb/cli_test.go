@@ -154,6 +154,10 @@ func TestCLI_Demo(t *testing.T) {
 			t.Errorf("demo printed no %q:\n%s", want, r.stdout)
 		}
 	}
+	// Its runs table shows durations and memory as the runs command does.
+	if !regexp.MustCompile(`(?m)^job-\S+ +\d{4}-\d\d-\d\d [0-9:.]+ +\d+m\d+s +\d+ MiB `).MatchString(r.stdout) {
+		t.Errorf("demo's failed runs are not shown with human durations and memory:\n%s", r.stdout)
+	}
 	// The run records, as logdb runs counts them on their own.
 	r = runBin(t, "", env, "runs", "-o", "csv", "| count by status | sort by status")
 	counts := map[string]int{}

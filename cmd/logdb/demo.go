@@ -107,7 +107,7 @@ func runDemo(m *Main, ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		w, _ := output.New(m.Stdout, output.Options{Format: "table", Location: time.Local})
+		w, _ := output.New(m.Stdout, output.Options{Format: "table", Location: time.Local, Runs: overRuns})
 		for rows.Next() {
 			if err := w.Write(rows.Row()); err != nil {
 				rows.Close()
