@@ -87,20 +87,64 @@ func readRiceTimes(ts []int64, col []byte) bool {
 		return false
 	}
 	ts[0] = t
-	r := bitReader{b: col[1+n:], ok: true}
+	// The bits are read through a left-aligned buffer: acc's top nb bits
+	// are the next ones, loaded 8 bytes at a time; bits of b[pos] beyond
+	// nb may already be in acc, and loading them again sets the same bits.
+	b := col[1+n:]
+	var acc uint64
+	var nb uint
+	pos := 0
 	for i := 1; i < len(ts); i++ {
-		q := r.unary(riceEscape)
+		if nb < 56 {
+			if pos+8 <= len(b) {
+				acc |= binary.BigEndian.Uint64(b[pos:]) >> nb
+				adv := (63 - nb) >> 3
+				pos += int(adv)
+				nb += adv << 3
+			} else {
+				for nb <= 56 && pos < len(b) {
+					acc |= uint64(b[pos]) << (56 - nb)
+					pos++
+					nb += 8
+				}
+			}
+		}
+		q := uint(bits.LeadingZeros64(^acc))
 		var u uint64
-		if q == riceEscape {
-			u = r.read(64)
+		if q < riceEscape && q+1+k <= nb {
+			u = uint64(q) << k
+			if k > 0 {
+				u |= acc << (q + 1) >> (64 - k)
+			}
+			acc <<= q + 1 + k
+			nb -= q + 1 + k
 		} else {
-			u = uint64(q)<<k | r.read(k)
+			// A long code (an escape, or one longer than the buffer):
+			// read bit by bit from where the buffer stands.
+			r := bitReader{b: b[pos:], acc: acc >> (64 - nb), n: nb, ok: true}
+			if nb == 0 {
+				r.acc = 0
+			}
+			q := r.unary(riceEscape)
+			if q == riceEscape {
+				u = r.read(64)
+			} else {
+				u = uint64(q)<<k | r.read(k)
+			}
+			if !r.ok {
+				return false
+			}
+			b, pos, nb = r.b, 0, r.n
+			acc = 0
+			if nb > 0 {
+				acc = r.acc << (64 - nb)
+			}
 		}
 		t += unzigzag(u)
 		ts[i] = t
 	}
 	// What follows the last code is the last byte's 0 bits.
-	return r.ok && len(r.b) == 0 && r.n < 8 && r.acc == 0
+	return pos == len(b) && nb < 8 && acc == 0
 }
 
 func zigzag(d int64) uint64   { return uint64(d<<1) ^ uint64(d>>63) }
@@ -156,6 +200,17 @@ type bitReader struct {
 
 // fill buffers at least n bits (n ≤ 56) if b has them.
 func (r *bitReader) fill(n uint) {
+	if r.n >= n {
+		return
+	}
+	if len(r.b) >= 8 {
+		// As many whole bytes as fit, in one load.
+		k := (64 - r.n) / 8
+		r.acc = r.acc<<(8*k) | binary.BigEndian.Uint64(r.b)>>(64-8*k)
+		r.b = r.b[k:]
+		r.n += 8 * k
+		return
+	}
 	for r.n < n && len(r.b) > 0 {
 		r.acc = r.acc<<8 | uint64(r.b[0])
 		r.b = r.b[1:]

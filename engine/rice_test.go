@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -56,8 +57,8 @@ func TestRiceTimes_RoundTrip(t *testing.T) {
 }
 
 // FuzzRiceTimes checks that any bytes decode to times or are refused,
-// never panic, and that times decoded encode to a column that decodes to
-// them again.
+// never panic, as a plain bit-by-bit reader decodes them, and that times
+// decoded encode to a column that decodes to them again.
 func FuzzRiceTimes(f *testing.F) {
 	f.Add(3, appendRiceTimes(nil, []int64{1, 2, 3}))
 	f.Add(2, appendRiceTimes(nil, []int64{math.MaxInt64, math.MinInt64}))
@@ -67,8 +68,18 @@ func FuzzRiceTimes(f *testing.F) {
 			return
 		}
 		ts := make([]int64, n)
-		if !readRiceTimes(ts, col) {
+		ok := readRiceTimes(ts, col)
+		ref := make([]int64, n)
+		if refOK := riceTimesBitByBit(ref, col); ok != refOK {
+			t.Fatalf("decodes: %v, bit by bit: %v", ok, refOK)
+		}
+		if !ok {
 			return
+		}
+		for i := range ts {
+			if ts[i] != ref[i] {
+				t.Fatalf("time %d = %d, bit by bit %d", i, ts[i], ref[i])
+			}
 		}
 		again := make([]int64, n)
 		if !readRiceTimes(again, appendRiceTimes(nil, ts)) {
@@ -80,4 +91,54 @@ func FuzzRiceTimes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkReadRiceTimes decodes the times of a block of 2048 lines about
+// 90 ms apart, in nanoseconds.
+func BenchmarkReadRiceTimes(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ts := make([]int64, 2048)
+	t := int64(1764000000000000000)
+	for i := range ts {
+		t += rng.Int64N(180e6)
+		ts[i] = t
+	}
+	col := appendRiceTimes(nil, ts)
+	got := make([]int64, len(ts))
+	b.SetBytes(int64(len(ts)))
+	for b.Loop() {
+		if !readRiceTimes(got, col) {
+			b.Fatal("does not decode")
+		}
+	}
+}
+
+// riceTimesBitByBit is readRiceTimes without its buffer: every code read
+// through bitReader, as the format describes it.
+func riceTimesBitByBit(ts []int64, col []byte) bool {
+	if len(ts) == 0 {
+		return len(col) == 0
+	}
+	if len(col) < 2 || col[0] > 63 {
+		return false
+	}
+	k := uint(col[0])
+	t, n := binary.Varint(col[1:])
+	if n <= 0 {
+		return false
+	}
+	ts[0] = t
+	r := bitReader{b: col[1+n:], ok: true}
+	for i := 1; i < len(ts); i++ {
+		q := r.unary(riceEscape)
+		var u uint64
+		if q == riceEscape {
+			u = r.read(64)
+		} else {
+			u = uint64(q)<<k | r.read(k)
+		}
+		t += unzigzag(u)
+		ts[i] = t
+	}
+	return r.ok && len(r.b) == 0 && r.n < 8 && r.acc == 0
 }
