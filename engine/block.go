@@ -305,8 +305,9 @@ func (c *codec) appendColumns(v, p []byte, ends []int) []byte {
 
 // decodeColumns appends to dst the payload that appendColumns stored in
 // b, which must decode to rawLen bytes, and returns where in it each
-// column ends.
-func (c *codec) decodeColumns(dst, b []byte, rawLen int) ([]byte, [numColumns]int, error) {
+// column ends. msgs, if not nil, is the message column already decoded
+// (see messagesColumn), copied instead of decoded again.
+func (c *codec) decodeColumns(dst, b []byte, rawLen int, msgs []byte) ([]byte, [numColumns]int, error) {
 	var ends [numColumns]int
 	r := reader{b: b}
 	for col := range numColumns {
@@ -316,9 +317,13 @@ func (c *codec) decodeColumns(dst, b []byte, rawLen int) ([]byte, [numColumns]in
 			return nil, ends, fmt.Errorf("%w: bad column header", errCorrupt)
 		}
 		before := len(dst)
-		if stored == 0 {
+		switch {
+		case stored == 0:
 			dst = append(dst, r.bytes(n)...)
-		} else {
+		case col == numColumns-1 && msgs != nil:
+			r.bytes(stored)
+			dst = append(dst, msgs...)
+		default:
 			var err error
 			if dst, err = c.dec.DecodeAll(r.bytes(stored), dst); err != nil {
 				return nil, ends, fmt.Errorf("%w: %v", errCorrupt, err)
@@ -384,6 +389,34 @@ func (c *codec) decodePooled(first int64, v []byte) (*block, error) {
 	return b, nil
 }
 
+// decodePooledUnless is decodePooled, but returns nil, having decoded only
+// its message column, for a block of codec 2 whose messages skip rules
+// out.
+func (c *codec) decodePooledUnless(first int64, v []byte, skip func(msgs []byte) bool) (*block, error) {
+	scratch := msgsPool.Get().(*[]byte)
+	defer msgsPool.Put(scratch)
+	msgs, ok, err := c.messagesColumn(*scratch, v)
+	if msgs != nil && cap(msgs) <= 4<<20 {
+		*scratch = msgs[:0]
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok && skip(msgs) {
+		return nil, nil
+	}
+	b := blockPool.Get().(*block)
+	if err := c.decodeWith(b, first, v, msgs); err != nil {
+		releaseBlock(b)
+		return nil, err
+	}
+	return b, nil
+}
+
+// msgsPool holds the buffers decodePooledUnless decodes message columns
+// into.
+var msgsPool = sync.Pool{New: func() any { return new([]byte) }}
+
 func releaseBlock(b *block) {
 	if cap(b.buf) > 4<<20 {
 		return // one huge line; let it go
@@ -403,6 +436,12 @@ func grow[T any](s []T, n int) []T {
 
 // decodeInto decodes a block value into b, reusing b's slices.
 func (c *codec) decodeInto(b *block, first int64, v []byte) error {
+	return c.decodeWith(b, first, v, nil)
+}
+
+// decodeWith is decodeInto for a block whose message column, if msgs is
+// not nil, messagesColumn has decoded already.
+func (c *codec) decodeWith(b *block, first int64, v, msgs []byte) error {
 	if len(v) < 2 || (v[0] != blockVersion && v[0] != blockVersionNoCRC) {
 		return fmt.Errorf("%w: bad header", errCorrupt)
 	}
@@ -440,7 +479,7 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 			}
 		} else {
 			var ends [numColumns]int
-			p, ends, err = c.decodeColumns(dst, r.b, rawLen)
+			p, ends, err = c.decodeColumns(dst, r.b, rawLen, msgs)
 			terminated, timesEnd = ends[3] == ends[2], ends[0]
 		}
 		if err != nil {
@@ -556,6 +595,53 @@ func newlineEnds(ends []uint32, msgs []byte) bool {
 		ends[i] = uint32(off)
 	}
 	return off == len(msgs)
+}
+
+// messagesColumn returns the message column of v, a block value of
+// codec 2 whose checksum holds, decoded into dst: the messages
+// concatenated, each ended by a newline unless the block keeps lengths. ok
+// is false for a block of another codec, which is decoded whole. A scan
+// that rules blocks out by their messages alone decodes no other column of
+// the blocks it skips.
+func (c *codec) messagesColumn(dst, v []byte) (msgs []byte, ok bool, err error) {
+	if len(v) < 2 || v[0] != blockVersion || v[1] != codecColumns {
+		return nil, false, nil
+	}
+	v, good := checkCRC(v)
+	if !good {
+		return nil, true, fmt.Errorf("%w: checksum mismatch", errCorrupt)
+	}
+	r := reader{b: v[2:]}
+	r.uvarint()
+	rawLen := int(r.uvarint())
+	for col := range numColumns {
+		n := int(r.uvarint())
+		stored := int(r.uvarint())
+		if r.err != nil || n < 0 || n > rawLen || stored < 0 || stored > len(r.b) {
+			return nil, true, fmt.Errorf("%w: bad column header", errCorrupt)
+		}
+		size := stored
+		if stored == 0 {
+			size = n
+		}
+		b := r.bytes(size)
+		if r.err != nil {
+			return nil, true, fmt.Errorf("%w: column %d is cut short", errCorrupt, col)
+		}
+		if col < numColumns-1 {
+			continue
+		}
+		if stored == 0 {
+			return append(dst[:0], b...), true, nil
+		}
+		if msgs, err = c.dec.DecodeAll(b, dst[:0]); err != nil {
+			return nil, true, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+		if len(msgs) != n {
+			return nil, true, fmt.Errorf("%w: column %d is %d bytes, want %d", errCorrupt, col, len(msgs), n)
+		}
+	}
+	return msgs, true, nil
 }
 
 // reader decodes varints from a byte slice, remembering the first error.

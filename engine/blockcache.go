@@ -264,10 +264,11 @@ func (s *summary) decodedSize() int64 { return s.bytes + 16*int64(s.count) }
 
 // candidateBlock returns the decoded block of c from the cache, or read from
 // txn's snapshot and, with fill, added to the cache; nil if it was deleted
-// since the snapshot's summaries were read. A cached block is shared and
+// since the snapshot's summaries were read, or if skip, given its message
+// column, says no line of it can match (then no other column is decoded). A cached block is shared and
 // must not be modified or released (see labelsCopy); any other is from
 // blockPool and goes back with releaseBlock.
-func (db *DB) candidateBlock(txn *badger.Txn, c *candidate, fill bool) (b *block, cached bool, err error) {
+func (db *DB) candidateBlock(txn *badger.Txn, c *candidate, fill bool, skip func(msgs []byte) bool) (b *block, cached bool, err error) {
 	k := cacheKey{c.id, c.sum.seq}
 	cacheable := db.blocks != nil && c.sum.sealed && c.sum.seq != 0
 	if cacheable {
@@ -285,9 +286,12 @@ func (db *DB) candidateBlock(txn *badger.Txn, c *candidate, fill bool) (b *block
 	fill = fill && cacheable && err == nil && db.blocks.admit(k)
 	if err == nil {
 		err = item.Value(func(v []byte) error {
-			if fill {
+			switch {
+			case fill:
 				b, err = db.codec.decodeBlock(c.id.first, v)
-			} else {
+			case skip != nil:
+				b, err = db.codec.decodePooledUnless(c.id.first, v, skip)
+			default:
 				b, err = db.codec.decodePooled(c.id.first, v)
 			}
 			return err

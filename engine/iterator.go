@@ -127,9 +127,10 @@ func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []
 	counts := make([][NumLevels]int, len(cands))
 	errs := make([]error, len(cands))
 	damaged := make([]error, len(cands))
+	skip := p.skipMessages()
 	work := func(k int) {
 		c := &cands[k]
-		b, cached, err := db.candidateBlock(txn, c, fill)
+		b, cached, err := db.candidateBlock(txn, c, fill, skip)
 		if isDamage(err) {
 			damaged[k] = err
 			return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/logdb/logdb/index"
 )
@@ -201,7 +202,8 @@ func (p *plan) skip(first int64, s *summary) bool {
 }
 
 // skipBlock reports whether no message of b can match, by looking for the
-// plan's substrings in all of b's messages at once.
+// plan's substrings in all of b's messages at once. The driver's are
+// looked for by the scan itself.
 func (p *plan) skipBlock(b *block) bool {
 	for _, m := range p.substrings {
 		if m != p.driver && !m.match(b.data) {
@@ -209,6 +211,27 @@ func (p *plan) skipBlock(b *block) bool {
 		}
 	}
 	return false
+}
+
+// skipMessages reports whether no message in msgs, a block's message
+// column, can match: whether one of the plan's substrings, the driver's
+// too, is in none of them. It is nil if the plan has no substrings.
+func (p *plan) skipMessages() func(msgs []byte) bool {
+	if len(p.substrings) == 0 {
+		return nil
+	}
+	return func(msgs []byte) bool {
+		if len(msgs) == 0 {
+			return true
+		}
+		data := unsafe.String(&msgs[0], len(msgs))
+		for _, m := range p.substrings {
+			if !m.match(data) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // A row is one line of a block being checked.
