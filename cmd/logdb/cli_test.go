@@ -28,7 +28,7 @@ func TestCLI_FirstSteps(t *testing.T) {
 	env := []string{"LOGDB_DIR=" + filepath.Join(dir, "data")}
 
 	r := runBin(t, "", env, "ingest", log)
-	if r.code != 0 || !strings.Contains(r.stderr, "ingested 6 lines into 1 runs") {
+	if r.code != 0 || !strings.Contains(r.stderr, "ingested 6 lines into 1 run ") {
 		t.Fatalf("ingest: %d %q", r.code, r.stderr)
 	}
 	r = runBin(t, "", env, "read", "--job", "build", "--from", "2", "--count", "3")

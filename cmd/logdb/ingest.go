@@ -183,10 +183,10 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 	total := time.Since(st.start)
 	printReports(m.Stderr, reports)
 	n := loader.Stored()
-	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s; durable after %v)",
-		n, loader.Runs(), total.Round(time.Millisecond), float64(n)/total.Seconds(), stored.Round(time.Millisecond))
+	fmt.Fprintf(m.Stderr, "ingested %s into %s in %v (%.0f lines/s; durable after %v)",
+		plural(n, "line"), plural(int64(loader.Runs()), "run"), total.Round(time.Millisecond), float64(n)/total.Seconds(), stored.Round(time.Millisecond))
 	if st.rejected > 0 {
-		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", st.rejected)
+		fmt.Fprintf(m.Stderr, "; %s rejected\n", plural(int64(st.rejected), "line"))
 		return exitCode(exitError)
 	}
 	fmt.Fprintln(m.Stderr)

@@ -33,7 +33,7 @@ func printReports(w io.Writer, reports []fileReport) {
 func (r fileReport) String() string {
 	s := r.stats
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d lines", r.name, s.Lines)
+	fmt.Fprintf(&b, "%s: %s", r.name, plural(int64(s.Lines), "line"))
 	if r.format != ingest.FormatText {
 		fmt.Fprintf(&b, " (%s)", r.format)
 	}

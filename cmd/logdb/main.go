@@ -13,8 +13,10 @@ import (
 )
 
 // baseHeapLimit is the soft limit on the Go heap: commands that run
-// queries raise it by the memory those may hold (raiseHeapLimit).
-const baseHeapLimit = 180 << 20
+// queries raise it by the memory those may hold (raiseHeapLimit). At 180
+// MiB a 100M-line load peaked at 270 MiB resident; at 150 MiB, 242 MiB,
+// and it took 492 s instead of 519 (BENCHMARKS.md).
+const baseHeapLimit = 150 << 20
 
 func main() {
 	// Bleve reports harmless races between its own cleanup goroutines
@@ -23,7 +25,7 @@ func main() {
 	log.SetOutput(io.Discard)
 	// A soft limit on the Go heap makes the garbage collector work harder
 	// instead of letting the heap double between collections, which keeps
-	// a bulk ingest of 1M lines under 256 MiB resident (see BENCHMARKS.md).
+	// a bulk ingest of 100M lines under 256 MiB resident (see BENCHMARKS.md).
 	// GOMEMLIMIT overrides it.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(baseHeapLimit)

@@ -89,7 +89,7 @@ func parseLimitSize(name, v string) (int64, error) {
 
 // raiseHeapLimit raises the soft limit on the Go heap that main sets
 // (baseHeapLimit) by the memory the process's queries may hold: with the
-// heap held at 180 MiB, a "count by" using its 256 MiB made the garbage
+// heap held at its base limit, a "count by" using its 256 MiB made the garbage
 // collector run without pause, and took three times as long. A negative
 // queries (no limit) lifts the soft limit. GOMEMLIMIT, when set, stays as
 // it is, and a process without a limit (a test) keeps none.

@@ -137,10 +137,10 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 	total := time.Since(start)
 	printReports(m.Stderr, reports)
 	stored := loader.Stored()
-	fmt.Fprintf(m.Stderr, "ingested %d lines into %d runs in %v (%.0f lines/s) through %s",
-		stored, loader.Runs(), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
+	fmt.Fprintf(m.Stderr, "ingested %s into %s in %v (%.0f lines/s) through %s",
+		plural(stored, "line"), plural(int64(loader.Runs()), "run"), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
 	if rejected > 0 {
-		fmt.Fprintf(m.Stderr, "; %d lines rejected\n", rejected)
+		fmt.Fprintf(m.Stderr, "; %s rejected\n", plural(int64(rejected), "line"))
 		return exitCode(exitError)
 	}
 	fmt.Fprintln(m.Stderr)

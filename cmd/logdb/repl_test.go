@@ -344,7 +344,7 @@ func TestRepl_Tmux_FollowServer(t *testing.T) {
 	ingest := func(job string, lines ...string) {
 		t.Helper()
 		r := runBin(t, strings.Join(lines, "\n")+"\n", nil, "--server", srv.addr, "ingest", "--job", job, "-")
-		if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("ingested %d lines", len(lines))) {
+		if r.code != 0 || !strings.Contains(r.stderr, "ingested "+plural(int64(len(lines)), "line")+" ") {
 			t.Fatalf("ingest into %s: %d %q %q", job, r.code, r.stdout, r.stderr)
 		}
 	}

@@ -81,7 +81,7 @@ func TestCLI_Serve(t *testing.T) {
 	srv := startServe(t, filepath.Join(dir, "served"), nil)
 	remote := []string{"LOGDB_SERVER=" + srv.addr}
 	r := runBin(t, "", nil, "--server", srv.addr, "ingest", log)
-	if r.code != 0 || !strings.Contains(r.stderr, "ingested 6 lines into 1 runs") || !strings.Contains(r.stderr, "through "+srv.addr) {
+	if r.code != 0 || !strings.Contains(r.stderr, "ingested 6 lines into 1 run ") || !strings.Contains(r.stderr, "through "+srv.addr) {
 		t.Fatalf("ingest through the server: %d %q", r.code, r.stderr)
 	}
 	// The directory is the server's: a second process cannot open it.
