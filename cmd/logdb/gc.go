@@ -97,7 +97,7 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		for _, r := range rep.Deleted {
-			fmt.Fprintf(m.Stdout, "%s/%d %s %d lines, last changed %s\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines, time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
+			fmt.Fprintf(m.Stdout, "%s/%d %s %s, last changed %s\n", output.Escape(r.Job), r.Attempt, r.Status, plural(r.Lines, "line"), time.Unix(0, max(r.Updated, r.Created, r.Ended)).Local().Format(time.DateTime))
 		}
 		fmt.Fprintf(m.Stderr, "would delete %d runs (%d lines); of the expired runs, %d are pinned and %d not finished (kept%s)\n",
 			len(rep.Deleted), rep.Lines, rep.Kept, rep.KeptRunning, runningHint(rep.KeptRunning))
@@ -109,7 +109,7 @@ func runGC(m *Main, ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	for _, r := range rep.Deleted {
-		fmt.Fprintf(m.Stdout, "%s/%d %s %d lines\n", output.Escape(r.Job), r.Attempt, r.Status, r.Lines)
+		fmt.Fprintf(m.Stdout, "%s/%d %s %s\n", output.Escape(r.Job), r.Attempt, r.Status, plural(r.Lines, "line"))
 	}
 	fmt.Fprintf(m.Stderr, "checked %d runs, deleted %d (%d lines, %d bytes), kept %d pinned and %d running%s, in %v\n",
 		rep.Checked, len(rep.Deleted), rep.Lines, rep.Bytes, rep.Kept, rep.KeptRunning, runningHint(rep.KeptRunning), time.Since(start).Round(time.Millisecond))

@@ -315,7 +315,7 @@ func testGC(t *testing.T, env []string) {
 	args := []string{"gc", "--max-age", "1ms", "--rule", "status=failed:90d"}
 
 	r := runBin(t, "", env, append(args, "--dry-run")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "ok-1/0 success 1 lines") || !strings.Contains(r.stdout, "ok-2/0") ||
+	if r.code != 0 || !strings.Contains(r.stdout, "ok-1/0 success 1 line,") || !strings.Contains(r.stdout, "ok-2/0") ||
 		strings.Contains(r.stdout, "bad-1") || strings.Contains(r.stdout, "pinned/") ||
 		strings.Contains(r.stdout, "live/") ||
 		!strings.Contains(r.stderr, "would delete 2 runs (2 lines); of the expired runs, 1 are pinned and 1 not finished (kept; --include-running deletes those)") {
@@ -339,7 +339,7 @@ func testGC(t *testing.T, env []string) {
 		t.Errorf("query after gc: %q %q", r.stdout, r.stderr)
 	}
 	r = runBin(t, "", env, append(args, "--include-running")...)
-	if r.code != 0 || r.stdout != "live/0 running 1 lines\n" || !strings.Contains(r.stderr, "kept 1 pinned and 0 running, in") {
+	if r.code != 0 || r.stdout != "live/0 running 1 line\n" || !strings.Contains(r.stderr, "kept 1 pinned and 0 running, in") {
 		t.Fatalf("gc --include-running: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
