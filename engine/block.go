@@ -232,16 +232,15 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	v = binary.AppendUvarint(v, uint64(len(p)))
 	hdr := len(v)
 	if columns {
+		// A payload laid out for codec 2 stays in codec 2: a column zstd
+		// does not shrink is stored raw.
 		v = c.appendColumns(v, p, cols[:])
 	} else {
 		v[1] = codecZstd
-		v = c.enc.EncodeAll(p, v)
-	}
-	if !columns && len(v)-hdr >= len(p) {
-		// (A payload laid out for codec 2 stays in codec 2: its columns
-		// are stored raw each when zstd does not shrink them.)
-		v = append(v[:hdr], p...)
-		v[1] = codecRaw
+		if v = c.enc.EncodeAll(p, v); len(v)-hdr >= len(p) {
+			v = append(v[:hdr], p...)
+			v[1] = codecRaw
+		}
 	}
 	return appendCRC(v), sum
 }
@@ -303,39 +302,75 @@ func (c *codec) appendColumns(v, p []byte, ends []int) []byte {
 	return v
 }
 
+// A storedColumn is one column of a payload that appendColumns stored.
+type storedColumn struct {
+	n    int    // its bytes in the payload
+	data []byte // as stored: a zstd frame if zstd, else the bytes
+	zstd bool
+}
+
+// splitColumns reads the columns that appendColumns stored in b, a payload
+// of rawLen bytes.
+func splitColumns(b []byte, rawLen int) ([numColumns]storedColumn, error) {
+	var cols [numColumns]storedColumn
+	r := reader{b: b}
+	total := 0
+	for i := range cols {
+		n := int(r.uvarint())
+		stored := int(r.uvarint())
+		if r.err != nil || n < 0 || n > rawLen-total || stored < 0 || stored > len(r.b) {
+			return cols, fmt.Errorf("%w: bad column header", errCorrupt)
+		}
+		size := stored
+		if stored == 0 {
+			size = n
+		}
+		if cols[i].data = r.bytes(size); r.err != nil {
+			return cols, fmt.Errorf("%w: column %d is cut short", errCorrupt, i)
+		}
+		cols[i].n, cols[i].zstd = n, stored != 0
+		total += n
+	}
+	if len(r.b) != 0 {
+		return cols, fmt.Errorf("%w: %d bytes after the columns", errCorrupt, len(r.b))
+	}
+	return cols, nil
+}
+
+// appendColumn appends column i, col, decoded to dst.
+func (c *codec) appendColumn(dst []byte, i int, col storedColumn) ([]byte, error) {
+	before := len(dst)
+	if !col.zstd {
+		dst = append(dst, col.data...)
+	} else {
+		var err error
+		if dst, err = c.dec.DecodeAll(col.data, dst); err != nil {
+			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+	}
+	if len(dst)-before != col.n {
+		return nil, fmt.Errorf("%w: column %d is %d bytes, want %d", errCorrupt, i, len(dst)-before, col.n)
+	}
+	return dst, nil
+}
+
 // decodeColumns appends to dst the payload that appendColumns stored in
 // b, which must decode to rawLen bytes, and returns where in it each
 // column ends. msgs, if not nil, is the message column already decoded
 // (see messagesColumn), copied instead of decoded again.
 func (c *codec) decodeColumns(dst, b []byte, rawLen int, msgs []byte) ([]byte, [numColumns]int, error) {
 	var ends [numColumns]int
-	r := reader{b: b}
-	for col := range numColumns {
-		n := int(r.uvarint())
-		stored := int(r.uvarint())
-		if r.err != nil || n < 0 || n > rawLen-len(dst) || stored < 0 || stored > len(r.b) {
-			return nil, ends, fmt.Errorf("%w: bad column header", errCorrupt)
-		}
-		before := len(dst)
-		switch {
-		case stored == 0:
-			dst = append(dst, r.bytes(n)...)
-		case col == numColumns-1 && msgs != nil:
-			r.bytes(stored)
-			dst = append(dst, msgs...)
-		default:
-			var err error
-			if dst, err = c.dec.DecodeAll(r.bytes(stored), dst); err != nil {
-				return nil, ends, fmt.Errorf("%w: %v", errCorrupt, err)
-			}
-		}
-		if r.err != nil || len(dst)-before != n {
-			return nil, ends, fmt.Errorf("%w: column %d is %d bytes, want %d", errCorrupt, col, len(dst)-before, n)
-		}
-		ends[col] = len(dst)
+	cols, err := splitColumns(b, rawLen)
+	if err != nil {
+		return nil, ends, err
 	}
-	if len(r.b) != 0 {
-		return nil, ends, fmt.Errorf("%w: %d bytes after the columns", errCorrupt, len(r.b))
+	for i, col := range cols {
+		if i == numColumns-1 && msgs != nil && len(msgs) == col.n {
+			dst = append(dst, msgs...)
+		} else if dst, err = c.appendColumn(dst, i, col); err != nil {
+			return nil, ends, err
+		}
+		ends[i] = len(dst)
 	}
 	return dst, ends, nil
 }
@@ -614,34 +649,15 @@ func (c *codec) messagesColumn(dst, v []byte) (msgs []byte, ok bool, err error) 
 	r := reader{b: v[2:]}
 	r.uvarint()
 	rawLen := int(r.uvarint())
-	for col := range numColumns {
-		n := int(r.uvarint())
-		stored := int(r.uvarint())
-		if r.err != nil || n < 0 || n > rawLen || stored < 0 || stored > len(r.b) {
-			return nil, true, fmt.Errorf("%w: bad column header", errCorrupt)
-		}
-		size := stored
-		if stored == 0 {
-			size = n
-		}
-		b := r.bytes(size)
-		if r.err != nil {
-			return nil, true, fmt.Errorf("%w: column %d is cut short", errCorrupt, col)
-		}
-		if col < numColumns-1 {
-			continue
-		}
-		if stored == 0 {
-			return append(dst[:0], b...), true, nil
-		}
-		if msgs, err = c.dec.DecodeAll(b, dst[:0]); err != nil {
-			return nil, true, fmt.Errorf("%w: %v", errCorrupt, err)
-		}
-		if len(msgs) != n {
-			return nil, true, fmt.Errorf("%w: column %d is %d bytes, want %d", errCorrupt, col, len(msgs), n)
-		}
+	if r.err != nil {
+		return nil, true, fmt.Errorf("%w: bad header", errCorrupt)
 	}
-	return msgs, true, nil
+	cols, err := splitColumns(r.b, rawLen)
+	if err != nil {
+		return nil, true, err
+	}
+	msgs, err = c.appendColumn(dst[:0], numColumns-1, cols[numColumns-1])
+	return msgs, true, err
 }
 
 // reader decodes varints from a byte slice, remembering the first error.

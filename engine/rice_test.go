@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -119,16 +118,12 @@ func riceTimesBitByBit(ts []int64, col []byte) bool {
 	if len(ts) == 0 {
 		return len(col) == 0
 	}
-	if len(col) < 2 || col[0] > 63 {
-		return false
-	}
-	k := uint(col[0])
-	t, n := binary.Varint(col[1:])
-	if n <= 0 {
+	k, t, rest, ok := riceHeader(col)
+	if !ok {
 		return false
 	}
 	ts[0] = t
-	r := bitReader{b: col[1+n:], ok: true}
+	r := bitReader{b: rest, ok: true}
 	for i := 1; i < len(ts); i++ {
 		q := r.unary(riceEscape)
 		var u uint64
