@@ -59,8 +59,9 @@ var metaIndexGen = metaKey("index-gen")
 // GOMAXPROCS batches are built at once. Bigger batches mean less merging
 // for Bleve but more memory: on the 1M-line bench load, batches of 256
 // blocks indexed in 4.8 s with a peak RSS of 630 MiB, batches of 64 in
-// 5.4 s with 240 MiB (see BENCHMARKS.md).
-const indexBatchBlocks = 64
+// 5.4 s with 240 MiB (see BENCHMARKS.md). A batch holds a granule or two
+// (see granule.go).
+const indexBatchBlocks = granuleBlocks
 
 // indexBatchNeed is the disk space one indexer step may take: GOMAXPROCS
 // batches of indexBatchBlocks blocks, at about 40 KB of index per block

@@ -82,7 +82,8 @@ func TestDB_WordFilterQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	const runs, lines = 20, 200
+	// Enough blocks for several granules (see granuleBlocks).
+	const runs, lines = 60, 200
 	for j := 0; j < runs; j++ {
 		job := fmt.Sprintf("job-%d", j)
 		es := make([]Entry, lines)

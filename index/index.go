@@ -98,9 +98,10 @@ func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err erro
 // small segments into bigger ones; without a bound, a growing index is
 // merged into one ever bigger segment, and each merge costs time and memory
 // in proportion to the whole index: a 10M-line load peaked at 1 GiB and
-// slowed to 80k lines/s. A document is a granule of up to 32768 lines (16
-// full blocks), so 256 documents are up to 8M lines.
-const MaxSegmentDocs = 256
+// slowed to 80k lines/s. A document is a granule of up to 131072 lines (64
+// full blocks), so 128 documents are up to 16M lines, about 18 MB of index
+// on the shared workload.
+const MaxSegmentDocs = 128
 
 // floorSegmentDocs is the size, in documents, below which Bleve takes all
 // segments as equal. The merge planner allows about (index size / floor)
