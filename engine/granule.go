@@ -206,9 +206,17 @@ func (db *DB) indexGranule(txn *badger.Txn, ms []member) (indexedGranule, error)
 				if d.Labels == nil {
 					d.Labels = map[string][]string{}
 				}
-				if !contains(d.Labels[l.Name], l.Value) {
-					d.Labels[l.Name] = append(d.Labels[l.Name], l.Value)
+				// The block goes back to its pool: what the
+				// document keeps of it is copied.
+				vals, ok := d.Labels[l.Name]
+				if contains(vals, l.Value) {
+					continue
 				}
+				name := l.Name
+				if !ok {
+					name = strings.Clone(name)
+				}
+				d.Labels[name] = append(vals, strings.Clone(l.Value))
 			}
 		}
 		if len(d.Blocks) == 0 || m.sum.minT < d.MinTime {
@@ -218,6 +226,7 @@ func (db *DB) indexGranule(txn *badger.Txn, ms []member) (indexedGranule, error)
 			d.MaxTime = m.sum.maxT
 		}
 		d.Blocks = append(d.Blocks, m.id.docID())
+		releaseBlock(b)
 	}
 	if len(d.Blocks) == 0 {
 		return g, nil
@@ -232,7 +241,8 @@ func (db *DB) indexGranule(txn *badger.Txn, ms []member) (indexedGranule, error)
 	return g, nil
 }
 
-// sealedBlock reads and decodes block id and names its job.
+// sealedBlock reads and decodes block id into a block of blockPool, and
+// names its job. The caller keeps nothing of the block past releaseBlock.
 func (db *DB) sealedBlock(txn *badger.Txn, id blockID) (*block, string, error) {
 	item, err := txn.Get(blockKey(pfxBlock, id.run, id.first))
 	if err != nil {
@@ -240,7 +250,7 @@ func (db *DB) sealedBlock(txn *badger.Txn, id blockID) (*block, string, error) {
 	}
 	var b *block
 	if err := item.Value(func(v []byte) error {
-		b, err = db.codec.decodeBlock(id.first, v)
+		b, err = db.codec.decodePooled(id.first, v)
 		return err
 	}); err != nil {
 		return nil, "", &unreadableBlock{id, err}

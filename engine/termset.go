@@ -1,23 +1,36 @@
 package engine
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // A termSet collects the distinct terms of a granule's messages (see
 // granule.go) and, for each, the number of lines holding it: the index
 // stores that count as the term's frequency, which lets Count answer a
 // one-word count from the index alone. Id-like words (see wordfilter.go)
 // are collected apart, block by block, for the blocks' word filters.
+//
+// Each word is hashed once, with the word filters' hash: the id-like words
+// are kept as that hash, and the terms in an open-addressing table keyed
+// by it. The table was a map[string]int32, and its lookups were two thirds
+// of the term set's time (BENCHMARKS.md).
 type termSet struct {
-	// m maps a term to its place in terms and counts; counts[i] is (lines
-	// holding terms[i])<<32 | (index of the last such line + 1), so that
-	// a term repeated in one line counts once. A term seen before, the
-	// common case, costs one map lookup.
-	m      map[string]int32
+	// slots is the table, a power of two long: 0 for an empty slot, else
+	// the high 32 bits of the term's hash << 32 | its index in terms + 1.
+	slots []uint64
+	// counts[i] is (lines holding terms[i])<<32 | (index of the last such
+	// line + 1), so that a term repeated in one line counts once.
 	terms  []string
 	counts []uint64
-	// ids holds the id-like words of the current block, prefixes the
-	// distinct parts before the first digit of those of the granule.
-	ids      map[string]struct{}
+	// arena holds the terms' bytes, so that the blocks they came from
+	// need not outlive their reading; scratch holds a word lower-cased.
+	arena, scratch []byte
+	// ids holds the hashes of the id-like words of the current block,
+	// prefixes the distinct parts before the first digit of those of the
+	// granule.
+	ids      map[uint64]struct{}
 	prefixes map[string]struct{}
 	// inexact is set when some word's lower case has more ASCII letters
 	// than the word (the Kelvin sign, dotted capital I): its term may then
@@ -30,12 +43,15 @@ type termSet struct {
 // cannot be a real term: terms hold only word characters.
 const inexactTerm = "\x00inexact"
 
+// termArenaBytes is the size of the chunks terms are copied into.
+const termArenaBytes = 64 << 10
+
 func newTermSet() *termSet {
 	return &termSet{
-		m:        make(map[string]int32, 4096),
+		slots:    make([]uint64, 8192),
 		terms:    make([]string, 0, 4096),
 		counts:   make([]uint64, 0, 4096),
-		ids:      make(map[string]struct{}, 256),
+		ids:      make(map[uint64]struct{}, 256),
 		prefixes: make(map[string]struct{}),
 	}
 }
@@ -71,7 +87,7 @@ func (ts *termSet) addMessage(i int, msg string) {
 		switch {
 		case digits:
 		case upper || len(w) > maxTermBytes:
-			w = indexTerm(w)
+			w = ts.lowerASCII(w)
 			ts.add(w, line, isIDWord(w))
 		default:
 			ts.add(w, line, digit && len(w) >= idWordBytes)
@@ -85,35 +101,91 @@ func (ts *termSet) addWord(w string, line uint64) {
 	if t == "" {
 		return
 	}
-	if _, ok := ts.m[t]; !ok && !isASCII(w) && asciiCount(t) > asciiCount(w) {
+	if !isASCII(w) && asciiCount(t) > asciiCount(w) {
 		ts.inexact = true
 	}
 	ts.add(t, line, isIDWord(t))
 }
 
 // add counts term t for line, or records it as an id-like word of the
-// current block. t may alias the block's buffer, which then lives as long
-// as the document: a batch's worth, cheaper than a copy per term.
+// current block. t need not outlive the call.
 func (ts *termSet) add(t string, line uint64, id bool) {
+	h := wordHash(t)
 	if id {
-		if _, ok := ts.ids[t]; !ok {
-			ts.ids[t] = struct{}{}
+		if _, ok := ts.ids[h]; !ok {
+			ts.ids[h] = struct{}{}
 			if p := idWordPrefix(t); p != "" {
-				ts.prefixes[p] = struct{}{}
+				if _, ok := ts.prefixes[p]; !ok {
+					ts.prefixes[strings.Clone(p)] = struct{}{}
+				}
 			}
 		}
 		return
 	}
-	i, ok := ts.m[t]
-	if !ok {
-		ts.m[t] = int32(len(ts.terms))
-		ts.terms = append(ts.terms, t)
-		ts.counts = append(ts.counts, 1<<32|line)
-		return
+	tag := h &^ (1<<32 - 1)
+	mask := len(ts.slots) - 1
+	for k := int(h) & mask; ; k = (k + 1) & mask {
+		s := ts.slots[k]
+		if s == 0 {
+			ts.slots[k] = tag | uint64(len(ts.terms)+1)
+			ts.terms = append(ts.terms, ts.keep(t))
+			ts.counts = append(ts.counts, 1<<32|line)
+			if 2*len(ts.terms) > len(ts.slots) {
+				ts.grow()
+			}
+			return
+		}
+		if s&^(1<<32-1) != tag {
+			continue
+		}
+		if i := int(uint32(s)) - 1; ts.terms[i] == t {
+			if v := ts.counts[i]; v&0xffffffff != line {
+				ts.counts[i] = (v>>32+1)<<32 | line
+			}
+			return
+		}
 	}
-	if v := ts.counts[i]; v&0xffffffff != line {
-		ts.counts[i] = (v>>32+1)<<32 | line
+}
+
+// keep returns a copy of t in the arena.
+func (ts *termSet) keep(t string) string {
+	if cap(ts.arena)-len(ts.arena) < len(t) {
+		ts.arena = make([]byte, 0, max(termArenaBytes, len(t)))
 	}
+	start := len(ts.arena)
+	ts.arena = append(ts.arena, t...)
+	return unsafe.String(unsafe.SliceData(ts.arena[start:]), len(t))
+}
+
+// lowerASCII returns indexTerm(w) of an ASCII word w that is not all
+// digits, in a buffer that the next call overwrites.
+func (ts *termSet) lowerASCII(w string) string {
+	w = w[:min(len(w), maxTermBytes)]
+	b := ts.scratch[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	ts.scratch = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// grow doubles the table.
+func (ts *termSet) grow() {
+	slots := make([]uint64, 2*len(ts.slots))
+	mask := len(slots) - 1
+	for i, t := range ts.terms {
+		h := wordHash(t)
+		k := int(h) & mask
+		for slots[k] != 0 {
+			k = (k + 1) & mask
+		}
+		slots[k] = h&^(1<<32-1) | uint64(i+1)
+	}
+	ts.slots = slots
 }
 
 func asciiCount(s string) int {
@@ -133,8 +205,8 @@ func (ts *termSet) endBlock() []uint64 {
 		return nil
 	}
 	hs := make([]uint64, 0, len(ts.ids))
-	for t := range ts.ids {
-		hs = append(hs, wordHash(t))
+	for h := range ts.ids {
+		hs = append(hs, h)
 	}
 	clear(ts.ids)
 	return hs
