@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -141,7 +142,10 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	// another kind than string is stored so whatever its size.
 	columns := msgBytes+3*len(es) >= columnsMin || hasKinds(es)
 	terminated := columns && !newlines
-	p := make([]byte, 0, size)
+	sc := encodePool.Get().(*encodeScratch)
+	defer encodePool.Put(sc)
+	p := slices.Grow(sc.p[:0], size)
+	defer func() { sc.p = keepScratch(p) }()
 	var cols [numColumns]int // where each column ends in p
 
 	// Times as zig-zag deltas (Rice-coded a column at a time), levels as
@@ -149,7 +153,8 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	prev := int64(0)
 	var ts []int64
 	if columns {
-		ts = make([]int64, len(es))
+		ts = grow(sc.ts, len(es))
+		sc.ts = ts
 	}
 	for i := range es {
 		t := es[i].Time
@@ -181,8 +186,9 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	var (
 		setOf = map[string]uint32{}
 		keys  []string
-		idx   = make([]uint32, len(es))
+		idx   = grow(sc.idx, len(es))
 	)
+	sc.idx = idx
 	var kb []byte
 	for i := range es {
 		kb = appendLabels(kb[:0], es[i].Labels, columns)
@@ -226,7 +232,11 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 	}
 	cols[4] = len(p)
 
-	v := make([]byte, 0, 16+len(p)/2)
+	// Encoded into the scratch buffer, then copied out at its size: the
+	// value lives until its transaction commits, and a buffer sized for
+	// the worst case would double what the garbage collector sees.
+	v := slices.Grow(sc.v[:0], 16+len(p)/2)
+	defer func() { sc.v = keepScratch(v) }()
 	v = append(v, blockVersion, codecColumns)
 	v = binary.AppendUvarint(v, uint64(len(es)))
 	v = binary.AppendUvarint(v, uint64(len(p)))
@@ -242,7 +252,25 @@ func (c *codec) encodeBlock(es []Entry) ([]byte, summary) {
 			v[1] = codecRaw
 		}
 	}
-	return appendCRC(v), sum
+	v = appendCRC(v)
+	return bytes.Clone(v), sum
+}
+
+// encodeScratch holds the buffers of one encodeBlock, for the next.
+type encodeScratch struct {
+	p, v []byte
+	ts   []int64
+	idx  []uint32
+}
+
+var encodePool = sync.Pool{New: func() any { return new(encodeScratch) }}
+
+// keepScratch returns b emptied for reuse, or nil if it is too big to keep.
+func keepScratch(b []byte) []byte {
+	if cap(b) > 4<<20 {
+		return nil
+	}
+	return b[:0]
 }
 
 // hasKinds reports whether a label of es is of another kind than string.

@@ -40,12 +40,15 @@ func (wb *writeBatch) appendLines(rs *runState, es []Entry, seal bool) error {
 	if seal || tailN+len(es) >= wb.db.opts.BlockLines || tailB+sum.bytes >= int64(wb.db.opts.BlockBytes) {
 		// Cut the tail and the new lines into sealed blocks; what is left
 		// over becomes the new tail, unless seal.
-		all, delOps, err := wb.loadChunks(rs.id, rs.tail)
-		if err != nil {
-			return err
+		all := es // only read
+		if len(rs.tail) > 0 {
+			tail, delOps, err := wb.loadChunks(rs.id, rs.tail)
+			if err != nil {
+				return err
+			}
+			ops = append(ops, delOps...)
+			all = append(tail, es...)
 		}
-		ops = append(ops, delOps...)
-		all = append(all, es...)
 		ns.tail = nil
 		for len(all) > 0 {
 			n, full := wb.db.cut(all)

@@ -99,9 +99,11 @@ func openBleve(dir string, cfg map[string]interface{}) (bi bleve.Index, err erro
 // merged into one ever bigger segment, and each merge costs time and memory
 // in proportion to the whole index: a 10M-line load peaked at 1 GiB and
 // slowed to 80k lines/s. A document is a granule of up to 131072 lines (64
-// full blocks), so 128 documents are up to 16M lines, about 18 MB of index
-// on the shared workload.
-const MaxSegmentDocs = 128
+// full blocks), so 64 documents are up to 8M lines, about 9 MB of index on
+// the shared workload. The merge that makes a segment holds much of it in
+// memory: with 128 documents, the merge that settles a 110M-line store
+// took the Go heap to 225 MB.
+const MaxSegmentDocs = 64
 
 // floorSegmentDocs is the size, in documents, below which Bleve takes all
 // segments as equal. The merge planner allows about (index size / floor)
