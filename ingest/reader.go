@@ -48,6 +48,7 @@ type Reader struct {
 	logfmt     logfmtParser
 	rec        record
 	arena      arena
+	labelSets  labelCache
 }
 
 // pendingLine is a line held back while FormatAuto decides.

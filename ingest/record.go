@@ -269,11 +269,8 @@ func (r *Reader) finish(line []byte, num int64) (engine.Entry, error) {
 	if rec.hasAttempt {
 		e.Attempt = rec.attempt
 	}
-	if n := len(rec.labels); n > 0 {
-		e.Labels = r.arena.labelSlice(n)
-		for i, l := range rec.labels {
-			e.Labels[i] = engine.Label{Name: str(l.name), Value: str(l.value), Kind: l.kind}
-		}
+	if len(rec.labels) > 0 {
+		e.Labels = r.labelSets.labels(rec, s, &r.arena)
 	}
 	return e, nil
 }
