@@ -60,7 +60,9 @@ type DB struct {
 	}
 
 	// names caches run ID → name for readers; it never changes for an ID.
-	names sync.Map // uint64 → runName
+	// nameMisses counts the lookups it missed (see loadNames).
+	names      sync.Map // uint64 → runName
+	nameMisses atomic.Int64
 
 	ix          indexState
 	sealTrouble trouble         // the seal loop's failures, logged once each

@@ -207,11 +207,42 @@ type runName struct {
 	attempt int
 }
 
+// namesPreload is the number of run names looked up one by one before
+// loadNames reads them all: a count by job over a 100M-line store (95k
+// runs) spent 380 of its 880 ms reading run records one at a time.
+const namesPreload = 1024
+
+// loadNames caches the names of every run, read from the job keys in one
+// pass. A key or value it cannot read is left to runName, which reports
+// it when a query needs that run.
+func (db *DB) loadNames(txn *badger.Txn) {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxJob}, PrefetchValues: true, PrefetchSize: 256})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		job, attempt, ok := parseJobKey(it.Item().Key())
+		if !ok {
+			continue
+		}
+		_ = it.Item().Value(func(v []byte) error {
+			if id, err := decodeRunID(v); err == nil {
+				db.names.LoadOrStore(id, runName{job, attempt})
+			}
+			return nil
+		})
+	}
+}
+
 // runName returns the name of run id, reading its record through txn the
 // first time.
 func (db *DB) runName(txn *badger.Txn, id uint64) (runName, error) {
 	if n, ok := db.names.Load(id); ok {
 		return n.(runName), nil
+	}
+	if db.nameMisses.Add(1) == namesPreload {
+		db.loadNames(txn)
+		if n, ok := db.names.Load(id); ok {
+			return n.(runName), nil
+		}
 	}
 	rec, err := getRunRecord(txn, id)
 	if err != nil {

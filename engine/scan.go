@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -99,15 +100,25 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 	sort.Slice(order, func(i, j int) bool {
 		return order[i].run < order[j].run || order[i].run == order[j].run && order[i].first < order[j].first
 	})
+	// One iterator walks to each summary: where the index names most
+	// blocks, as for a level that is everywhere, the next is mostly the
+	// iterator's next key, and a point read each cost a count by job over
+	// 100M lines a quarter of its time.
+	sit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxSummary}})
+	defer sit.Close()
+	sit.Rewind()
 	for _, id := range order {
-		item, err := txn.Get(blockKey(pfxSummary, id.run, id.first))
-		if err == badger.ErrKeyNotFound {
+		k := blockKey(pfxSummary, id.run, id.first)
+		for n := 0; n < summarySteps && sit.Valid() && bytes.Compare(sit.Item().Key(), k) < 0; n++ {
+			sit.Next()
+		}
+		if sit.Valid() && bytes.Compare(sit.Item().Key(), k) < 0 {
+			sit.Seek(k)
+		}
+		if !sit.Valid() || !bytes.Equal(sit.Item().Key(), k) {
 			continue // deleted since it was indexed
 		}
-		if err != nil {
-			return nil, err
-		}
-		c, err := db.candidate(txn, p, id, item, fr)
+		c, err := db.candidate(txn, p, id, sit.Item(), fr)
 		if err != nil {
 			return nil, err
 		}
@@ -117,6 +128,9 @@ func (db *DB) candidates(ctx context.Context, txn *badger.Txn, p *plan) ([]candi
 	}
 	return out, nil
 }
+
+// summarySteps is how many keys candidates steps over before it seeks.
+const summarySteps = 4
 
 // scanCandidates reads the summaries under prefix (all blocks if nil).
 func (db *DB) scanCandidates(ctx context.Context, txn *badger.Txn, p *plan, prefix []byte, fr *filterReader) ([]candidate, error) {
