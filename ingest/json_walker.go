@@ -1,9 +1,9 @@
 package ingest
 
-// jsonWalker steps through JSON text that validJSON has already checked,
-// so it only has to find where each token ends. It still never reads past
-// the end of b: on input that is not valid after all it returns short
-// tokens instead of panicking.
+// jsonWalker steps through a line of JSON text and checks it as it goes,
+// with the grammar validJSON checks: a method that meets text validJSON
+// would refuse reports it (ok false), and the caller gives up on the line.
+// It never reads past the end of b.
 type jsonWalker struct {
 	b []byte
 	i int
@@ -32,57 +32,77 @@ func (w *jsonWalker) skipSpace() {
 // string returns the string literal at the position, quotes included, and
 // moves past it. plain reports a literal of printable ASCII without
 // escapes, whose bytes between the quotes are its value.
-func (w *jsonWalker) string() (lit []byte, plain bool) {
+func (w *jsonWalker) string() (lit []byte, plain, ok bool) {
 	start := w.i
 	plain = true
 	for j := w.i + 1; j < len(w.b); j++ {
 		switch c := w.b[j]; {
 		case c == '"':
 			w.i = j + 1
-			return w.b[start:w.i], plain
+			return w.b[start:w.i], plain, true
+		case c < 0x20:
+			return nil, false, false
 		case c == '\\':
 			plain = false
-			j++ // the escaped byte
+			if j = escapeEnd(w.b, j); j < 0 {
+				return nil, false, false
+			}
 		case c >= 0x80:
 			plain = false
 		}
 	}
-	w.i = len(w.b)
-	return w.b[start:], false
+	return nil, false, false
 }
 
-// scalar returns the number or literal at the position and moves past it.
-func (w *jsonWalker) scalar() []byte {
-	start := w.i
-	for w.i < len(w.b) {
-		switch w.b[w.i] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return w.b[start:w.i]
-		}
-		w.i++
+// literal returns the literal lit at the position, if it is there, and
+// moves past it.
+func (w *jsonWalker) literal(lit string) ([]byte, bool) {
+	end := literal(w.b, w.i, lit)
+	if end < 0 {
+		return nil, false
 	}
-	return w.b[start:]
+	v := w.b[w.i:end]
+	w.i = end
+	return v, true
 }
 
-// composite returns the array or object at the position and moves past it.
-func (w *jsonWalker) composite() []byte {
+// number returns the number at the position and moves past it.
+func (w *jsonWalker) number() ([]byte, bool) {
+	if w.i >= len(w.b) {
+		return nil, false
+	}
+	end := jsonNumber(w.b, w.i)
+	if end < 0 {
+		return nil, false
+	}
+	v := w.b[w.i:end]
+	w.i = end
+	return v, true
+}
+
+// composite returns the array or object at the position, inside depth
+// containers, and moves past it.
+func (w *jsonWalker) composite(depth int) ([]byte, bool) {
 	start := w.i
-	depth := 0
+	open := 0
 	for w.i < len(w.b) {
 		switch w.b[w.i] {
 		case '"':
-			w.string()
+			if _, _, ok := w.string(); !ok {
+				return nil, false
+			}
 			continue
 		case '[', '{':
-			depth++
+			open++
 		case ']', '}':
-			depth--
-			if depth == 0 {
+			open--
+			if open == 0 {
 				w.i++
-				return w.b[start:w.i]
+				v := w.b[start:w.i]
+				return v, validNested(v, depth)
 			}
 		}
 		w.i++
 	}
-	return w.b[start:]
+	return nil, false
 }
