@@ -41,7 +41,8 @@ var (
 // own sentinels it matches, with errors.Is, the engine errors it stands
 // for: engine.ErrRunNotFound (NOTFOUND), engine.ErrBadCursor (BADCURSOR),
 // engine.ErrRunFinished (FINISHED) and engine.ErrLineTooLong (TOOLONG),
-// and engine.ErrDiskFull and engine.ErrDamaged by their messages.
+// and engine.ErrDiskFull, engine.ErrDamaged and ingest.ErrBinary by their
+// messages.
 type Error struct {
 	Code string // ERR, NOAUTH, RATELIMIT, NOTFOUND …
 	Msg  string
