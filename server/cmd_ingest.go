@@ -162,6 +162,10 @@ func cmdIngestData(c *conn, args [][]byte) error {
 		return err
 	}
 	c.w.Int(s.bytes)
+	// Now, not once no request is buffered: a client that pipelines
+	// chunks always has the next one arriving, and waits for this reply
+	// to send more. An error here is the next flush's too.
+	c.w.Flush()
 	return nil
 }
 
