@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/server"
 )
 
 // timing matches the figures of ingest's last line that differ from run to
@@ -146,5 +150,64 @@ func TestCLI_IngestRemote_Kill9(t *testing.T) {
 	p, err := db.ReadLines(context.Background(), engine.ReadRequest{Job: "kill", From: n, Count: 1})
 	if err != nil || len(p.Entries) != 1 || p.Entries[0].Message != fmt.Sprintf("2025-03-20T10:00:00Z INFO line %d", n-1) {
 		t.Fatalf("the last line: %+v %v", p, err)
+	}
+}
+
+// oldServer listens on 127.0.0.1:0 in front of the server at addr and
+// answers INGEST as a server from before it did, passing everything else
+// through, until the test ends.
+func oldServer(t *testing.T, addr string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			nc, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer nc.Close()
+				up, err := net.Dial("tcp", addr)
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				br := bufio.NewReader(nc)
+				rd := server.NewReader(br)
+				args, err := rd.ReadRequest()
+				if err != nil || string(args[0]) != "INGEST" {
+					return
+				}
+				fmt.Fprintf(nc, "-ERR unknown command 'INGEST', with args beginning with: '%s' (HELP lists the commands)\r\n", args[1])
+				go io.Copy(nc, up)
+				io.Copy(up, br)
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// Ensure that against a server without INGEST, logdb --server … ingest
+// parses the lines itself and stores and reports what it does otherwise.
+func TestCLI_IngestRemote_OldServer(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "old.log")
+	if err := os.WriteFile(log, []byte("2025-03-20T10:00:00Z INFO one\n  two\n2025-03-20T10:00:01Z WARN three\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, filepath.Join(dir, "served"), nil)
+	want := runBin(t, "", []string{"LOGDB_DIR=" + filepath.Join(dir, "local")}, "ingest", "--attempt", "latest", log)
+	old := oldServer(t, srv.addr)
+	got := runBin(t, "", nil, "--server", old, "ingest", "--attempt", "latest", log)
+	if got.code != 0 || timing.ReplaceAllString(got.stderr, "") != timing.ReplaceAllString(want.stderr, "") {
+		t.Fatalf("through an old server:\n got %d %s\nwant %d %s", got.code, got.stderr, want.code, want.stderr)
+	}
+	args := []string{"read", "--job", "old", "-o", "json"}
+	if got, want := runBin(t, "", nil, append([]string{"--server", srv.addr}, args...)...), runBin(t, "", []string{"LOGDB_DIR=" + filepath.Join(dir, "local")}, args...); got != want {
+		t.Fatalf("stored:\n got %+v\nwant %+v", got, want)
 	}
 }
