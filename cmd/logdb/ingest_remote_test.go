@@ -7,11 +7,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/logdb/logdb/client"
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/server"
 )
@@ -209,5 +212,79 @@ func TestCLI_IngestRemote_OldServer(t *testing.T) {
 	args := []string{"read", "--job", "old", "-o", "json"}
 	if got, want := runBin(t, "", nil, append([]string{"--server", srv.addr}, args...)...), runBin(t, "", []string{"LOGDB_DIR=" + filepath.Join(dir, "local")}, args...); got != want {
 		t.Fatalf("stored:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Ensure that when the server dies mid-stream (kill -9), logdb --server …
+// ingest fails saying that what the server stored stays, and that what
+// stayed is each run's first lines, in order and intact.
+func TestCLI_IngestRemote_KilledMidStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	srv := startServe(t, data, nil)
+	cmd := exec.Command(logdbBin, "--server", srv.addr, "ingest", "--job", "piped", "-")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line := func(i int) string { return fmt.Sprintf("2025-03-20T10:00:00Z INFO piped line %d", i) }
+	go func() {
+		// Lines until the ingest breaks off.
+		w := bufio.NewWriter(stdin)
+		for i := 0; ; i++ {
+			if _, err := fmt.Fprintln(w, line(i)); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := client.Dial(context.Background(), srv.addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if info, err := c.Run(context.Background(), "piped", 0); err == nil && info.Lines > 10000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("nothing stored")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	c.Close()
+	if err := srv.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	srv.cmd.Wait()
+	err = cmd.Wait()
+	stdin.Close()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "<stdin>: ") ||
+		!strings.Contains(stderr.String(), "the lines the server stored before stay stored and durable") {
+		t.Fatalf("ingest: %v %s", err, stderr.String())
+	}
+	db, err := engine.Open(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	info, err := db.Run(context.Background(), "piped", 0)
+	if err != nil || info.Lines < 10000 {
+		t.Fatalf("after kill -9: %+v %v", info, err)
+	}
+	p, err := db.ReadLines(context.Background(), engine.ReadRequest{Job: "piped", Count: int(info.Lines)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range p.Entries {
+		if e.Message != line(i) {
+			t.Fatalf("line %d: %q", i+1, e.Message)
+		}
 	}
 }

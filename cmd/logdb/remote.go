@@ -140,6 +140,12 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 				runs[k] = struct{}{}
 			}
 		}
+		var refused *client.Error
+		if err != nil && rep == nil && !errors.As(err, &refused) {
+			// The stream broke off: the server kept what it had
+			// appended, and cannot say how much.
+			return fmt.Errorf("%w; the lines the server stored before stay stored and durable, each run's first lines in the input", appendError(in.name, err))
+		}
 		if err != nil {
 			return loadError(in.name, err, stored)
 		}
