@@ -344,3 +344,46 @@ func TestIngest_Cancelled(t *testing.T) {
 		t.Fatalf("the client after: %v", err)
 	}
 }
+
+// Ensure that sessions on several connections at once each store their
+// own stream whole, in order.
+func TestIngest_Concurrent(t *testing.T) {
+	ts := startServer(t, nil)
+	const clients, lines = 4, 20000
+	errs := make(chan error, clients)
+	for i := range clients {
+		go func() {
+			c, err := client.Dial(ctx, ts.addr, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			var b strings.Builder
+			for n := range lines {
+				fmt.Fprintf(&b, "2025-03-20T10:00:00Z INFO client %d line %d\n", i, n)
+			}
+			rep, err := c.Ingest(ctx, strings.NewReader(b.String()), client.IngestOptions{Name: fmt.Sprintf("c%d", i)})
+			if err == nil && rep.Stored != lines {
+				err = fmt.Errorf("client %d: %d lines stored", i, rep.Stored)
+			}
+			errs <- err
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range clients {
+		p, err := ts.db.ReadLines(ctx, engine.ReadRequest{Job: fmt.Sprintf("c%d", i), Count: lines})
+		if err != nil || len(p.Entries) != lines {
+			t.Fatalf("client %d: %v", i, err)
+		}
+		for n, e := range p.Entries {
+			if want := fmt.Sprintf("2025-03-20T10:00:00Z INFO client %d line %d", i, n); e.Message != want {
+				t.Fatalf("client %d line %d: %q", i, n+1, e.Message)
+			}
+		}
+	}
+}
