@@ -40,7 +40,8 @@ func init() {
 			name: "INGEST", arity: -2, run: cmdIngest, free: true,
 			usage: "INGEST name [FORMAT auto|json|logfmt|text] [JOB job] [ATTEMPT n|latest|-K] [TIMEFORMAT f] [PATTERN p] [TZ zone] [MAXLINEBYTES n] [BINARY]",
 			summary: "start parsing a stream of raw log lines on the server as logdb ingest does (JOB defaults to name); " +
-				"send it with INGEST.DATA, end it with INGEST.END; answers the largest chunk accepted",
+				"send it with INGEST.DATA, end it with INGEST.END; answers the largest chunk accepted. " +
+				"A connection closed before INGEST.END keeps what was stored, as a local ingest killed mid-way",
 		},
 		&command{
 			name: "INGEST.DATA", arity: 2, run: cmdIngestData, free: true,
