@@ -87,6 +87,9 @@ func parseIngest(args [][]byte, maxLine int) (ingestRequest, error) {
 	opts := &req.opts
 	opts.Job = req.name
 	if v, ok := vals["JOB"]; ok {
+		if v[0] == "" {
+			return req, errorf("JOB must not be empty (without JOB, the name is the job)")
+		}
 		opts.Job = v[0]
 	}
 	if opts.Format, err = ingest.ParseFormat(first(vals["FORMAT"])); err != nil {

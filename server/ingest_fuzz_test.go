@@ -31,8 +31,8 @@ func FuzzIngestArgs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if req.name == "" || req.opts.Job == "" && req.name == "" {
-			t.Fatalf("%q: took an empty name: %+v", line, req)
+		if req.name == "" || req.opts.Job == "" {
+			t.Fatalf("%q: took an empty name or job: %+v", line, req)
 		}
 		if req.opts.MaxLineBytes <= 0 || req.opts.MaxLineBytes > maxLine {
 			t.Fatalf("%q: took a line limit of %d", line, req.opts.MaxLineBytes)

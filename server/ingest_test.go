@@ -182,6 +182,7 @@ func TestIngest_BadOptions(t *testing.T) {
 		{"INGEST a PATTERN (", "-ERR bad --pattern: missing closing )"},
 		{"INGEST a COLOR red", `-ERR unknown option "COLOR" (want FORMAT, JOB, ATTEMPT, TIMEFORMAT, PATTERN, TZ, MAXLINEBYTES, BINARY)`},
 		{"INGEST a JOB", "-ERR option JOB needs a value"},
+		{`INGEST a JOB ""`, "-ERR JOB must not be empty"},
 		{"INGEST.DATA x", "-ERR no INGEST under way on this connection"},
 		{"INGEST.END", "-ERR no INGEST under way on this connection"},
 	} {
