@@ -128,13 +128,7 @@ func (c *Client) dial(ctx context.Context) (*wire, error) {
 // roundTrip sends one request and reads its reply under ctx: its deadline
 // becomes the connection's, and cancelling it wakes a blocked read.
 func (w *wire) roundTrip(ctx context.Context, args []string) (any, error) {
-	if dl, ok := ctx.Deadline(); ok {
-		w.nc.SetDeadline(dl)
-	} else {
-		w.nc.SetDeadline(time.Time{})
-	}
-	stop := context.AfterFunc(ctx, func() { w.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	defer w.watch(ctx)()
 	if err := writeCommand(w.bw, args); err != nil {
 		return nil, ioError(ctx, err)
 	}
@@ -147,6 +141,18 @@ func (w *wire) roundTrip(ctx context.Context, args []string) (any, error) {
 		return nil, ioError(ctx, err)
 	}
 	return v, nil
+}
+
+// watch makes ctx's deadline the connection's until stop is called, and
+// cancelling ctx wake a blocked read or write.
+func (w *wire) watch(ctx context.Context) (stop func()) {
+	if dl, ok := ctx.Deadline(); ok {
+		w.nc.SetDeadline(dl)
+	} else {
+		w.nc.SetDeadline(time.Time{})
+	}
+	s := context.AfterFunc(ctx, func() { w.nc.SetDeadline(time.Unix(1, 0)) })
+	return func() { s() }
 }
 
 // ioError prefers the context's error to the timeout it caused.
@@ -187,15 +193,8 @@ func (c *Client) Do(ctx context.Context, args ...string) (any, error) {
 func (c *Client) do(ctx context.Context, args []string) (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
-		return nil, ErrClosed
-	}
-	if c.cn == nil {
-		cn, err := c.dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.cn = cn
+	if err := c.connLocked(ctx); err != nil {
+		return nil, err
 	}
 	v, err := c.cn.roundTrip(ctx, args)
 	var e *Error
@@ -205,6 +204,21 @@ func (c *Client) do(ctx context.Context, args []string) (any, error) {
 		c.cn = nil
 	}
 	return v, err
+}
+
+// connLocked dials, unless the client has a connection or is closed.
+func (c *Client) connLocked(ctx context.Context) error {
+	if c.closed {
+		return ErrClosed
+	}
+	if c.cn == nil {
+		cn, err := c.dial(ctx)
+		if err != nil {
+			return err
+		}
+		c.cn = cn
+	}
+	return nil
 }
 
 // Helpers for reading replies.

@@ -19,7 +19,9 @@
 // values, a page at a time, that package output writes (with
 // QueryOptions.Runs, over the runs' records). Follow and FollowQuery stream a run's
 // lines (history, live, then the final state in FollowEnd) or a query's
-// new lines. StartRun, Retry, FinishRun, Pin, DeleteRun, Run, Expired
+// new lines. Ingest sends a file's raw bytes for the server to parse as
+// `logdb ingest` would, pipelining the chunks, and returns its report.
+// StartRun, Retry, FinishRun, Pin, DeleteRun, Run, Expired
 // and GC have the names and signatures of engine.DB's methods, so that one
 // interface covers a DB and a Client. Do sends any command and returns its
 // raw reply.

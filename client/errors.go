@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/ingest"
 )
 
 var (
@@ -27,6 +28,10 @@ var (
 	// ErrAuth matches an *Error with the code NOAUTH or WRONGPASS.
 	ErrAuth = errors.New("client: authentication failed")
 
+	// ErrUnknownCommand matches an *Error that says the server does not
+	// know the command: an older server.
+	ErrUnknownCommand = errors.New("client: unknown command")
+
 	// ErrShutdown matches an *Error with the code SHUTDOWN: the server is
 	// shutting down and did not run the request.
 	ErrShutdown = errors.New("client: server shutting down")
@@ -36,7 +41,8 @@ var (
 // own sentinels it matches, with errors.Is, the engine errors it stands
 // for: engine.ErrRunNotFound (NOTFOUND), engine.ErrBadCursor (BADCURSOR),
 // engine.ErrRunFinished (FINISHED) and engine.ErrLineTooLong (TOOLONG),
-// and engine.ErrDiskFull and engine.ErrDamaged by their messages.
+// and engine.ErrDiskFull, engine.ErrDamaged and ingest.ErrBinary by their
+// messages.
 type Error struct {
 	Code string // ERR, NOAUTH, RATELIMIT, NOTFOUND …
 	Msg  string
@@ -72,6 +78,10 @@ func (e *Error) Is(target error) bool {
 		return e.Code == "NOAUTH" || e.Code == "WRONGPASS"
 	case ErrShutdown:
 		return e.Code == "SHUTDOWN"
+	case ErrUnknownCommand:
+		return e.Code == "ERR" && strings.HasPrefix(e.Msg, "unknown command ")
+	case ingest.ErrBinary:
+		return e.Code == "ERR" && strings.Contains(e.Msg, ingest.ErrBinary.Error())
 	case engine.ErrDiskFull:
 		return e.Code == "ERR" && strings.HasPrefix(e.Msg, "disk full")
 	case engine.ErrDamaged:

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -73,8 +74,8 @@ func readValue(r *bufio.Reader, depth int) (any, error) {
 		if n == -1 {
 			return nil, nil
 		}
-		b := make([]byte, n+2)
-		if _, err := io.ReadFull(r, b); err != nil {
+		b, err := readBulk(r, n+2)
+		if err != nil {
 			return nil, noEOF(err)
 		}
 		if b[n] != '\r' || b[n+1] != '\n' {
@@ -107,6 +108,21 @@ func readValue(r *bufio.Reader, depth int) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("%w: unexpected reply type %q", ErrProtocol, line[0])
+}
+
+// readBulk reads n bytes. Past 1 MiB it grows its buffer as the bytes
+// arrive, so that a declared length costs nothing until they are sent.
+func readBulk(r *bufio.Reader, n int) ([]byte, error) {
+	if n <= 1<<20 {
+		b := make([]byte, n)
+		_, err := io.ReadFull(r, b)
+		return b, err
+	}
+	var buf bytes.Buffer
+	if _, err := io.CopyN(&buf, r, int64(n)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // readLine reads a line without its CRLF. The slice is valid until the

@@ -184,6 +184,7 @@ func cmdInfo(c *conn, args [][]byte) error {
 	}
 	if want("clients") {
 		kv("connected_clients", s.numConns())
+		kv("ingest_sessions", s.stats.ingests.Load())
 		kv("maxclients", s.opts.MaxConns)
 		kv("rate_per_client", formatRate(s.opts.Rate))
 		kv("rate_burst", s.opts.Burst)

@@ -42,6 +42,8 @@ type conn struct {
 	pubsub  bool // the connection followed something when the request came
 	started bool // a first request has arrived
 
+	ingest *ingestSession // the INGEST under way, or nil; see cmd_ingest.go
+
 	// mu guards state, which Shutdown reads to close idle connections.
 	mu struct {
 		sync.Mutex
@@ -200,6 +202,7 @@ func (c *conn) close() {
 	}
 	c.nc.Close()
 	c.unsubscribeAll()
+	c.abortIngest()
 	c.srv.untrack(c)
 }
 

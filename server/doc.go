@@ -36,6 +36,8 @@
 //	APPEND job attempt line...            text lines; time and level detected as by logdb ingest
 //	APPENDJSON job attempt json...        JSON lines, as logdb ingest --format json
 //	APPENDENTRIES job attempt time level msg nlabels [name value]... ...   exact entries
+//	INGEST name [FORMAT f] [JOB j] [ATTEMPT a] [TIMEFORMAT f] [PATTERN p] [TZ zone] [MAXLINEBYTES n] [BINARY]
+//	INGEST.DATA bytes  INGEST.END      a stream of raw bytes parsed as logdb ingest does; see cmd_ingest.go
 //	START job attempt|next [KIND k] [LABEL name=value]... [TRIGGER t] [STARTED t] [STATE running|waiting]
 //	RETRY job                             the attempt after the latest, with its kind and labels
 //	FINISH job attempt success|failed|canceled [exit_code [message]] [EXIT n] [MESSAGE m] [ENDED t] [DURATION d] [MEMORY bytes]

@@ -46,6 +46,7 @@ type Server struct {
 		authFailed  atomic.Int64 // AUTHs with a wrong token
 		authRefused atomic.Int64 // AUTHs refused by the limit on failures
 		appended    atomic.Int64 // lines appended
+		ingests     atomic.Int64 // INGEST sessions loading
 	}
 
 	auth       *authLimiter // failed AUTHs; see auth.go

@@ -128,14 +128,14 @@ func runIngest(m *Main, ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		if !*binary {
-			in.r = ingest.BinaryCheck(in.r)
-		}
 		inputs = append(inputs, in)
 	}
 
 	if g.server != "" {
-		return m.ingestRemote(ctx, g, inputs, opts, *job, att)
+		return m.ingestRemote(ctx, g, inputs, opts, *job, att, *binary)
+	}
+	if !*binary {
+		checkBinary(inputs)
 	}
 	db, err := openDB(g, true, &engine.Options{MaxLineBytes: *maxLine})
 	if err != nil {
@@ -251,10 +251,7 @@ func openInput(m *Main, name string) (*input, error) {
 func (in *input) options(ctx context.Context, runs interface {
 	Run(ctx context.Context, job string, attempt int) (engine.RunInfo, error)
 }, opts ingest.Options, job string, att int) (ingest.Options, error) {
-	opts.Job = job
-	if opts.Job == "" {
-		opts.Job = in.defaultJob
-	}
+	opts.Job = in.job(job)
 	if att >= 0 {
 		return opts, nil
 	}
@@ -268,6 +265,21 @@ func (in *input) options(ctx context.Context, runs interface {
 		return opts, fmt.Errorf("%s: %w", in.name, err)
 	}
 	return opts, nil
+}
+
+// job returns job, or the input's default if it is "".
+func (in *input) job(job string) string {
+	if job == "" {
+		return in.defaultJob
+	}
+	return job
+}
+
+// checkBinary makes each input fail, when read, if it looks binary.
+func checkBinary(inputs []*input) {
+	for _, in := range inputs {
+		in.r = ingest.BinaryCheck(in.r)
+	}
 }
 
 func (in *input) Read(p []byte) (int, error) {

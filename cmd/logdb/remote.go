@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -101,26 +103,98 @@ func (g *globals) where() string {
 	return g.dir
 }
 
-// ingestRemote is logdb ingest through a server: the lines are read here
-// with the same options, so that they are numbered, timed and levelled
-// exactly as a local ingest would, and appended as exact entries in
-// batches, each all or nothing on the server, parsing the next batch while
-// the server stores the last.
-func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string, att int) error {
+// ingestRemote is logdb ingest through a server: each input's bytes go
+// to the server as they are (client.Ingest, INGEST), and the server parses
+// them with the same options as a local ingest would, storing them as it
+// does. An older server without INGEST gets the lines parsed here
+// (ingestEntries).
+func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, opts ingest.Options, job string, att int, binary bool) error {
 	c, err := g.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	start := time.Now()
-	rejected := 0
-	loader := &ingest.Loader{DB: remoteAppender{c}, OnReject: func(le *ingest.LineError) {
-		rejected++
-		if rejected <= maxReported {
-			fmt.Fprintf(m.Stderr, "%v\n", le)
-		} else if rejected == maxReported+1 {
-			fmt.Fprintln(m.Stderr, "(more rejected lines are counted but not shown)")
+	var (
+		reports  []fileReport
+		stored   int64
+		rejected rejectPrinter
+		runs     = map[client.RunKey]struct{}{}
+	)
+	for i, in := range inputs {
+		rep, err := c.Ingest(ctx, in, client.IngestOptions{
+			Name: in.name, Format: opts.Format, Job: in.job(job), Attempt: att,
+			TimeFormat: opts.TimeFormat, Pattern: opts.Pattern, TZ: zoneName(opts.Location),
+			MaxLineBytes: opts.MaxLineBytes, Binary: binary,
+		})
+		if i == 0 && errors.Is(err, client.ErrUnknownCommand) {
+			if !binary {
+				checkBinary(inputs)
+			}
+			return m.ingestEntries(ctx, g, c, inputs, opts, job, att)
 		}
+		if rep != nil {
+			rejected.print(m.Stderr, rep.Rejected, rep.RejectedLines)
+			stored += rep.Stored
+			for _, k := range rep.Runs {
+				runs[k] = struct{}{}
+			}
+		}
+		var refused *client.Error
+		if err != nil && rep == nil && !errors.As(err, &refused) {
+			// The stream broke off: the server kept what it had
+			// appended, and cannot say how much.
+			return fmt.Errorf("%w; the lines the server stored before stay stored and durable, each run's first lines in the input", appendError(in.name, err))
+		}
+		if err != nil {
+			return loadError(in.name, err, stored)
+		}
+		reports = append(reports, fileReport{in.name, rep.Format, rep.Stats})
+	}
+	return m.remoteDone(g, start, reports, stored, len(runs), rejected.n)
+}
+
+// remoteDone prints the reports and the final line of an ingest through a
+// server.
+func (m *Main) remoteDone(g *globals, start time.Time, reports []fileReport, stored int64, runs int, rejected int64) error {
+	total := time.Since(start)
+	printReports(m.Stderr, reports)
+	fmt.Fprintf(m.Stderr, "ingested %s into %s in %v (%.0f lines/s) through %s",
+		plural(stored, "line"), plural(int64(runs), "run"), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
+	if rejected > 0 {
+		fmt.Fprintf(m.Stderr, "; %s rejected\n", plural(rejected, "line"))
+		return exitCode(exitError)
+	}
+	fmt.Fprintln(m.Stderr)
+	return nil
+}
+
+// A rejectPrinter prints rejected lines as a local ingest does: the first
+// maxReported, then a note that the rest are only counted.
+type rejectPrinter struct{ n int64 }
+
+// print counts n rejected lines, of which lines are the first.
+func (p *rejectPrinter) print(w io.Writer, n int64, lines []string) {
+	for i := range n {
+		p.n++
+		switch {
+		case p.n <= maxReported && i < int64(len(lines)):
+			fmt.Fprintln(w, lines[i])
+		case p.n == maxReported+1:
+			fmt.Fprintln(w, "(more rejected lines are counted but not shown)")
+		}
+	}
+}
+
+// ingestEntries is ingestRemote for a server without INGEST: the lines
+// are read here with the same options, and appended as exact entries in
+// batches, each all or nothing on the server, parsing the next batch while
+// the server stores the last.
+func (m *Main) ingestEntries(ctx context.Context, g *globals, c *client.Client, inputs []*input, opts ingest.Options, job string, att int) error {
+	start := time.Now()
+	var rejected rejectPrinter
+	loader := &ingest.Loader{DB: remoteAppender{c}, OnReject: func(le *ingest.LineError) {
+		rejected.print(m.Stderr, 1, []string{le.Error()})
 	}}
 	var reports []fileReport
 	for _, in := range inputs {
@@ -134,17 +208,7 @@ func (m *Main) ingestRemote(ctx context.Context, g *globals, inputs []*input, op
 		}
 		reports = append(reports, fileReport{in.name, rd.Format(), rd.Stats()})
 	}
-	total := time.Since(start)
-	printReports(m.Stderr, reports)
-	stored := loader.Stored()
-	fmt.Fprintf(m.Stderr, "ingested %s into %s in %v (%.0f lines/s) through %s",
-		plural(stored, "line"), plural(int64(loader.Runs()), "run"), total.Round(time.Millisecond), float64(stored)/total.Seconds(), g.server)
-	if rejected > 0 {
-		fmt.Fprintf(m.Stderr, "; %s rejected\n", plural(int64(rejected), "line"))
-		return exitCode(exitError)
-	}
-	fmt.Fprintln(m.Stderr)
-	return nil
+	return m.remoteDone(g, start, reports, loader.Stored(), loader.Runs(), rejected.n)
 }
 
 // remoteAppender appends through a client. A batch's lines are appended as

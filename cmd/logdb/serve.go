@@ -30,6 +30,8 @@ client library work, as does logdb itself with --server ADDR:
   PING, HELLO, INFO, AUTH token, QUIT, HELP
   APPEND job attempt line...          text lines; answers their line numbers
   APPENDJSON job attempt json...      JSON lines, as ingest --format json
+  INGEST name [FORMAT f] [JOB j] ... then INGEST.DATA bytes..., INGEST.END
+                                      a file's raw bytes, parsed as by ingest
   READ job attempt [FROM n] [COUNT n] [LEVEL l] [CURSOR c] [FORMAT f]
   QUERY filter [COUNT n] [CURSOR c] [FORMAT f] [TZ zone]
   SUBSCRIBE run:<job>:<attempt>[:from=N]   follow a run until it finishes
