@@ -302,7 +302,11 @@ func (p *Plan) stagesFrom(in stage, src Source, first int, cols []string, mem *m
 		case *ContextPipe:
 			st = newContextStage(st, src, pipe, mem)
 		default:
-			return nil, fmt.Errorf("query: BUG: unknown pipe %T", pipe)
+			var err error
+			if st, cols, err = p.questionStage(st, pipe, cols, mem); err != nil {
+				st.close()
+				return nil, err
+			}
 		}
 	}
 	return st, nil

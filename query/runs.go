@@ -441,6 +441,8 @@ func runPredicate(l *lowerer, text string, e Expr) (func(*engine.RunInfo, map[st
 		return fail(e.Position(), "words match lines, not runs: put %s after HAVING", e)
 	case *CompareExpr:
 		return runCompare(l, text, e)
+	case *InExpr, *RangeExpr:
+		return runPredicate(l, text, desugar(e))
 	}
 	return nil, fmt.Errorf("query: BUG: unknown expression %T", e)
 }
