@@ -138,3 +138,19 @@ func (p *FieldNamesPipe) Position() Position  { return p.Pos }
 func (p *FieldValuesPipe) Position() Position { return p.Pos }
 func (b ByField) Position() Position          { return b.Pos }
 func (f StatsFunc) Position() Position        { return f.Pos }
+
+// Charted reports whether q ends in a count over time buckets that reads
+// well as a bar chart: "| histogram STEP" or "| stats by (_time:STEP, …)
+// FUNC(…)" with one function.
+func (q *Query) Charted() bool {
+	if len(q.Pipes) == 0 {
+		return false
+	}
+	switch p := q.Pipes[len(q.Pipes)-1].(type) {
+	case *HistogramPipe:
+		return true
+	case *StatsPipe:
+		return len(p.By) > 0 && p.By[0].Bucket > 0 && len(p.Funcs) == 1
+	}
+	return false
+}

@@ -30,7 +30,7 @@ func parsePattern(s string) (*pattern, error) {
 		}
 		name := s[i+1 : i+j]
 		if name == "" || strings.ContainsAny(name, " <") {
-			return nil, fmt.Errorf("bad hole <%s> (want <name> or <_>)", name)
+			return nil, fmt.Errorf("bad hole <%s>: a hole holds a field name, or _ to skip text", name)
 		}
 		if len(p.holes) > 0 && i == 0 {
 			return nil, fmt.Errorf("holes <%s> and <%s> need text between them", p.holes[len(p.holes)-1], name)

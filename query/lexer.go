@@ -512,10 +512,10 @@ func skipSpaces(src string, i int) int {
 
 // rangeLen returns the length of the range ":[lo, hi]" at src[i:], which
 // starts with ":[" or ":(", up to its closing ']' or ')', or -1 if there is
-// none.
+// none before a '|'.
 func rangeLen(src string, i int) int {
-	j := strings.IndexAny(src[i:], "])")
-	if j < 0 {
+	j := strings.IndexAny(src[i:], "])|")
+	if j < 0 || src[i+j] == '|' {
 		return -1
 	}
 	return j + 1

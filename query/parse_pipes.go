@@ -35,7 +35,7 @@ func (p *lowering) rangeExpr(c *rangeCST) Expr {
 	lo, hi, ok := strings.Cut(r[2:len(r)-1], ",")
 	e.Lo, e.Hi = strings.TrimSpace(lo), strings.TrimSpace(hi)
 	if !ok || e.Lo == "" || e.Hi == "" || strings.Contains(hi, ",") {
-		p.errorf(c.Pos, "bad range %s (want %s:[low, high], with \"(\" or \")\" for an open end)", r[1:], c.Field)
+		p.errorf(c.Pos, "bad range %s of %s: write FIELD:[low, high], with \"(\" or \")\" for an open end", r[1:], c.Field)
 	}
 	return e
 }
@@ -68,7 +68,7 @@ func (p *lowering) inExpr(c *inCST) Expr {
 			return e
 		}
 		if body[0] != ',' {
-			p.errorf(c.Pos, "want \",\" between the values of %s in (…), not %q", c.Field, body)
+			p.errorf(c.Pos, "the values of %s in (…) need \",\" between them, not %q", c.Field, body)
 			return e
 		}
 		body = body[1:]
@@ -138,8 +138,8 @@ func (p *lowering) stats(c *statsCST) *StatsPipe {
 			b := ByField{Name: n.Name, Pos: position(n.Pos)}
 			if name, step, ok := strings.Cut(n.Name, ":"); ok {
 				b.Name = name
-				if name != colTime && name != colUnderscoreTime {
-					p.errorf(n.Pos, "only time has buckets (_time:STEP), not %s", name)
+				if !timeColumn(name) {
+					p.errorf(n.Pos, "only times have buckets (_time:STEP; over runs start, end and trigger too), not %s", name)
 				}
 				at := n.Pos
 				at.Offset += len(name) + 1
@@ -222,4 +222,14 @@ func (p *lowering) extract(c *extractCST, pos Position) *ExtractPipe {
 		p.errorf(c.Pos, "%s pattern %s names no field to extract", c.Kw, quote(e.Pattern))
 	}
 	return e
+}
+
+// timeColumn reports whether name is a time that stats can bucket: the
+// time of a line, or the start, end and trigger of a run.
+func timeColumn(name string) bool {
+	switch name {
+	case colTime, colUnderscoreTime, colRunStart, colRunEnd, colRunTrigger:
+		return true
+	}
+	return false
 }

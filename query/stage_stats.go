@@ -20,7 +20,8 @@ import (
 //
 // The numeric functions (sum, avg, min, max, median, quantile) read the
 // values that numberOf reads and skip the others; they are nil for a group
-// without any. median and quantile are exact: they keep every value, 8
+// without any. sum, min and max are int64 when every number of the column
+// is whole (so that one column has one type), the others float64. median and quantile are exact: they keep every value, 8
 // bytes each, which the stage accounts against the query's budget as it
 // does each group, failing with a *MemoryError once they do not fit.
 type statsStage struct {
@@ -39,6 +40,7 @@ type statsStage struct {
 	last   int64
 
 	order  []*statsGroup
+	frac   []bool // per function: a group saw a number that was not whole
 	pos    int
 	cur    Row
 	loaded bool
@@ -56,6 +58,7 @@ type statsGroup struct {
 // statsAgg is the running state of one function in one group.
 type statsAgg struct {
 	n      int64 // values counted (count(f)) or numbers seen
+	frac   bool  // a number seen was not a whole one
 	sum    float64
 	min    float64
 	max    float64
@@ -77,21 +80,18 @@ func newStatsStage(in stage, pipe *StatsPipe, inCols []string, loc *time.Locatio
 // byValue returns the value of By field b of row r.
 func (s *statsStage) byValue(r *Row, b ByField, idx int) any {
 	var v any
-	if b.Name == colUnderscoreTime || b.Name == colTime {
-		if r.Kind == EntryRow {
-			v = time.Unix(0, r.Entry.Time).In(s.loc)
-		} else {
-			v = r.value(idx)
-		}
-		if t, ok := v.(time.Time); ok && b.Bucket > 0 {
-			v = bucketStart(t, b.Bucket, s.loc)
-		}
-		return v
+	switch {
+	case r.Kind == EntryRow && (b.Name == colUnderscoreTime || b.Name == colTime):
+		v = time.Unix(0, r.Entry.Time).In(s.loc)
+	case r.Kind == EntryRow:
+		v = entryValue(r.Entry, b.Name, s.loc)
+	default:
+		v = r.value(idx)
 	}
-	if r.Kind == EntryRow {
-		return entryValue(r.Entry, b.Name, s.loc)
+	if t, ok := v.(time.Time); ok && b.Bucket > 0 {
+		v = bucketStart(t, b.Bucket, s.loc)
 	}
-	return r.value(idx)
+	return v
 }
 
 // rowValue returns field name of r; idx is its column for records.
@@ -218,6 +218,7 @@ func (s *statsStage) add(a *statsAgg, f StatsFunc, v any) error {
 	}
 	a.n++
 	a.sum += x
+	a.frac = a.frac || x != math.Trunc(x) || math.Abs(x) >= 1<<53
 	if f.Name == "median" || f.Name == "quantile" {
 		if !s.mem.grow(8) {
 			return s.mem.err(s.pipe, held(len(s.groups), "groups"))
@@ -284,6 +285,12 @@ func (s *statsStage) finish(ctx context.Context) error {
 		s.order = append(s.order, g)
 	}
 	s.groups, s.key = nil, nil
+	s.frac = make([]bool, len(s.pipe.Funcs))
+	for _, g := range s.order {
+		for i := range g.aggs {
+			s.frac[i] = s.frac[i] || g.aggs[i].frac
+		}
+	}
 	return sortFunc(ctx, s.order, false, func(a, b *statsGroup) int {
 		for i := range a.by {
 			if c := compareValues(a.by[i], b.by[i]); c != 0 {
@@ -320,15 +327,21 @@ func (s *statsStage) result(g *statsGroup, i int) any {
 	if a.n == 0 {
 		return nil
 	}
+	whole := func(x float64) any {
+		if !s.frac[i] && math.Abs(x) < 1<<53 {
+			return int64(x)
+		}
+		return x
+	}
 	switch f.Name {
 	case "sum":
-		return a.sum
+		return whole(a.sum)
 	case "avg":
 		return a.sum / float64(a.n)
 	case "min":
-		return a.min
+		return whole(a.min)
 	case "max":
-		return a.max
+		return whole(a.max)
 	case "median":
 		return quantile(a.values, 0.5)
 	}
