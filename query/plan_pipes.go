@@ -225,3 +225,35 @@ func desugar(e Expr) Expr {
 	}
 	return e
 }
+
+// countedStats returns the count pipe that a stats pipe computing count()
+// alone, by fields without buckets, amounts to, so that the engine can
+// count it from its summaries as it counts "count by level".
+func countedStats(sp *StatsPipe) (*CountPipe, bool) {
+	if len(sp.Funcs) != 1 || sp.Funcs[0].Name != "count" || sp.Funcs[0].Field != "" {
+		return nil, false
+	}
+	cp := &CountPipe{Pos: sp.Pos}
+	for _, b := range sp.By {
+		if b.Bucket > 0 {
+			return nil, false
+		}
+		cp.By = append(cp.By, FieldRef{Name: b.Name, Pos: b.Pos})
+	}
+	return cp, true
+}
+
+// statsOrder turns the counted groups of cs into the rows of stats pipe sp:
+// the count column named as sp names it, the groups in the order of their
+// values rather than by count.
+func statsOrder(cs *countStage, sp *StatsPipe, mem *memBudget) stage {
+	cs.columns[len(cs.columns)-1] = sp.Funcs[0].Column()
+	order := &SortPipe{Pos: sp.Pos}
+	for _, b := range sp.By {
+		order.Keys = append(order.Keys, SortKey{Field: b.Name, Pos: b.Pos})
+	}
+	if len(order.Keys) == 0 {
+		return cs
+	}
+	return newSortStage(cs, order, cs.columns, mem)
+}
