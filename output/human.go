@@ -16,7 +16,8 @@ var (
 
 // RunValue returns a run row's value in column col as tables show it, and
 // whether it has a human form there: "342ms", "1.5s", "2m3s" for duration
-// and billed (milliseconds), "512 KiB", "1.2 GiB" for memory and bytes.
+// and billed (milliseconds), "512 KiB", "1.2 GiB" for memory and bytes,
+// and for a stats result over them (avg_duration, sum_memory).
 // The shell's tables use it too, so that every table reads alike.
 func RunValue(col string, v any) (string, bool) {
 	var n float64
@@ -27,6 +28,11 @@ func RunValue(col string, v any) (string, bool) {
 		n = x
 	default:
 		return "", false
+	}
+	// A stats result over one of them, such as p90_duration or
+	// sum_memory, is in its unit too; a count of them is not.
+	if i := strings.LastIndexByte(col, '_'); i >= 0 && !strings.HasPrefix(col, "count") {
+		col = col[i+1:]
 	}
 	switch {
 	case millisColumns[col]:

@@ -67,3 +67,24 @@ func TestWriter_Runs(t *testing.T) {
 		t.Errorf("json: %s", got)
 	}
 }
+
+// Ensure that stats results over durations and sizes of runs read in their
+// units, and counts of them as numbers.
+func TestRunValue_Stats(t *testing.T) {
+	for _, tc := range []struct {
+		col  string
+		v    any
+		want string
+		ok   bool
+	}{
+		{"p90_duration", 1500.0, "1.5s", true},
+		{"sum_memory", int64(2048), "2 KiB", true},
+		{"count_uniq_memory", int64(3), "", false},
+		{"count", int64(3), "", false},
+	} {
+		got, ok := RunValue(tc.col, tc.v)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("RunValue(%q, %v) = %q %v, want %q %v", tc.col, tc.v, got, ok, tc.want, tc.ok)
+		}
+	}
+}

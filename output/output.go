@@ -24,7 +24,8 @@ type Writer interface {
 
 // Options configure a Writer.
 type Options struct {
-	// Format is one of Formats(): raw, json, table or csv. Default raw.
+	// Format is one of Formats(): raw, json, table, csv, short or chart
+	// (a bar chart of a time column's numbers, else a table). Default raw.
 	Format string
 
 	// Location is the zone table shows entry times in. Default UTC. (json
@@ -53,6 +54,7 @@ var formats = map[string]func(io.Writer, *Options) Writer{
 	"table": newTable,
 	"csv":   newCSV,
 	"short": newShort,
+	"chart": newChart,
 }
 
 // Formats returns the names of the formats, sorted.

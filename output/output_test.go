@@ -197,7 +197,7 @@ func TestNewWriter_Unknown(t *testing.T) {
 	if !errors.Is(err, output.ErrUnknownFormat) {
 		t.Errorf("err = %v, want ErrUnknownFormat", err)
 	}
-	if got := strings.Join(output.Formats(), ","); got != "csv,json,raw,short,table" {
+	if got := strings.Join(output.Formats(), ","); got != "chart,csv,json,raw,short,table" {
 		t.Errorf("Formats() = %s", got)
 	}
 }

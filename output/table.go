@@ -102,6 +102,11 @@ func (t *tableWriter) recordCell(cols []string, i int, v any) string {
 			return h
 		}
 	}
+	if f, ok := v.(float64); ok {
+		// Ten significant digits: an average or quantile reads 284.1,
+		// not 284.0999999999999 (json and csv keep every digit).
+		return strconv.FormatFloat(f, 'g', 10, 64)
+	}
 	return Escape(formatValue(v))
 }
 

@@ -57,8 +57,8 @@ type Having struct {
 }
 
 // An Expr is a node of the filter. It is one of *OrExpr, *AndExpr, *NotExpr,
-// *ParenExpr, *WordExpr, *PhraseExpr, *RegexpExpr, *CompareExpr and
-// *MatchAllExpr.
+// *ParenExpr, *WordExpr, *PhraseExpr, *RegexpExpr, *CompareExpr,
+// *RangeExpr, *InExpr and *MatchAllExpr.
 //
 //sumtype:decl
 type Expr interface {
@@ -124,6 +124,27 @@ type CompareExpr struct {
 	ValuePos Position // of Value (its opening quote if quoted)
 }
 
+// RangeExpr matches a field whose value, read as a number or a duration,
+// lies in a range: "status:[500, 599]" includes both ends, "took:(0, 1s]"
+// excludes the low one. Lo and Hi are the bounds as written.
+type RangeExpr struct {
+	Field          string
+	Lo, Hi         string
+	LoOpen, HiOpen bool     // the bound is excluded: '(' or ')'
+	Pos            Position // of Field
+	ValuePos       Position // of the range's ':'
+}
+
+// InExpr matches a field equal to one of Values: "level in (Error,
+// Fatal)", "job in (etl-1, api-*)". Values are unquoted; for job and labels
+// '*' matches any run of characters, as with =.
+type InExpr struct {
+	Field    string
+	Values   []string
+	Pos      Position // of Field
+	ValuePos Position // of "in"
+}
+
 // MatchAllExpr is "*", which matches every line.
 type MatchAllExpr struct {
 	Pos Position
@@ -137,10 +158,14 @@ func (*WordExpr) exprNode()     {}
 func (*PhraseExpr) exprNode()   {}
 func (*RegexpExpr) exprNode()   {}
 func (*CompareExpr) exprNode()  {}
+func (*RangeExpr) exprNode()    {}
+func (*InExpr) exprNode()       {}
 func (*MatchAllExpr) exprNode() {}
 
 // A Pipe is one "| …" stage: *SortPipe, *LimitPipe, *OffsetPipe,
-// *CountPipe, *FieldsPipe or *ContextPipe.
+// *CountPipe, *FieldsPipe, *ContextPipe, *StatsPipe, *TopPipe, *UniqPipe,
+// *HistogramPipe, *FilterPipe, *UnpackPipe, *ExtractPipe, *FieldNamesPipe
+// or *FieldValuesPipe (ast_pipes.go).
 //
 //sumtype:decl
 type Pipe interface {
@@ -239,6 +264,8 @@ func (e *WordExpr) Position() Position     { return e.Pos }
 func (e *PhraseExpr) Position() Position   { return e.Pos }
 func (e *RegexpExpr) Position() Position   { return e.Pos }
 func (e *CompareExpr) Position() Position  { return e.Pos }
+func (e *RangeExpr) Position() Position    { return e.Pos }
+func (e *InExpr) Position() Position       { return e.Pos }
 func (e *MatchAllExpr) Position() Position { return e.Pos }
 func (p *SortPipe) Position() Position     { return p.Pos }
 func (p *LimitPipe) Position() Position    { return p.Pos }

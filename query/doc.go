@@ -35,6 +35,13 @@
 //	NOT x  -x  a OR b  a AND b  a b  ( … )
 //	| sort by time desc, job   | limit 100 | head 10 | offset 20
 //	| count | count by job, level | fields time, level, msg | context 3
+//	status>=500 took>1.5s      labels as numbers and durations (milliseconds)
+//	status:[500, 599]          a range; "(" or ")" leaves an end out
+//	level in (Error, Fatal)    one of a list
+//	| stats by (_time:5m, level) count(), quantile(0.95, took) as p95
+//	| histogram 1h | top 10 by (job) | uniq by (user) | filter count > 10
+//	| field_names | field_values level
+//	| unpack_json | unpack_logfmt from f | extract "took <ms>ms" | extract_regexp "(?P<ms>\d+)ms"
 //
 // AND binds tighter than OR and juxtaposition means AND; keywords are upper
 // case only, so "not found" searches two words. A query is read into a Query

@@ -62,7 +62,7 @@ func ExampleRun() {
 		return
 	}
 
-	for _, src := range []string{"timeout | context 1", "level=Error | count by job"} {
+	for _, src := range []string{"timeout | context 1", "level=Error | count by job", "| stats by (_time:2s) count(), count_uniq(job) as jobs"} {
 		rows, err := query.Run(ctx, db, query.MustParse(src), query.Options{})
 		if err != nil {
 			fmt.Println(err)
@@ -83,6 +83,8 @@ func ExampleRun() {
 	// {"time":"2025-03-20T10:00:02.000000000Z","level":"Info","job":"etl-1","attempt":0,"line":3,"msg":"retrying","context":true}
 	// {"job":"etl-1","count":1}
 	// {"job":"etl-2","count":1}
+	// {"_time":"2025-03-20T10:00:00.000000000Z","count":2,"jobs":1}
+	// {"_time":"2025-03-20T10:00:02.000000000Z","count":2,"jobs":2}
 }
 
 func ExampleParseZone() {

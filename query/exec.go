@@ -245,13 +245,18 @@ type Counter interface {
 }
 
 // runCounted runs the plan with src's Counter if it can: when the first
-// pipe is a count it can do and nothing was pushed down before it.
+// pipe is a count it can do (or a stats of count() alone by such fields)
+// and nothing was pushed down before it.
 func (p *Plan) runCounted(ctx context.Context, src Source, mem *memBudget) (stage, bool, error) {
 	c, ok := src.(Counter)
 	if !ok || len(p.Pipes) == 0 || p.QueryOptions.Limit > 0 {
 		return nil, false, nil
 	}
 	cp, ok := p.Pipes[0].(*CountPipe)
+	stats, isStats := p.Pipes[0].(*StatsPipe)
+	if isStats {
+		cp, ok = countedStats(stats)
+	}
 	if !ok || !countedFields(cp.By) {
 		return nil, false, nil
 	}
@@ -272,7 +277,11 @@ func (p *Plan) runCounted(ctx context.Context, src Source, mem *memBudget) (stag
 	if err != nil {
 		return nil, true, err
 	}
-	st, err := p.stagesFrom(cs, src, 1, cs.columns, mem)
+	var st stage = cs
+	if isStats {
+		st = statsOrder(cs, stats, mem)
+	}
+	st, err = p.stagesFrom(st, src, 1, cs.columns, mem)
 	return st, true, err
 }
 
@@ -302,7 +311,11 @@ func (p *Plan) stagesFrom(in stage, src Source, first int, cols []string, mem *m
 		case *ContextPipe:
 			st = newContextStage(st, src, pipe, mem)
 		default:
-			return nil, fmt.Errorf("query: BUG: unknown pipe %T", pipe)
+			var err error
+			if st, cols, err = p.questionStage(st, pipe, cols, mem); err != nil {
+				st.close()
+				return nil, err
+			}
 		}
 	}
 	return st, nil

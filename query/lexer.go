@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"io"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -47,6 +48,8 @@ const (
 	tokField                 // a field name directly followed by an operator
 	tokOp                    // = != < <= > >=
 	tokValue                 // the bare value after an operator
+	tokRange                 // :[lo, hi] after a field name, '(' or ')' for open ends
+	tokIn                    // in (a, b, …) after a field name and a space
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -63,6 +66,8 @@ var symbols = map[string]lexer.TokenType{
 	"Field":   tokField,
 	"Op":      tokOp,
 	"Value":   tokValue,
+	"Range":   tokRange,
+	"In":      tokIn,
 }
 
 // lexDef is the participle lexer.Definition of the filter language. It
@@ -122,8 +127,12 @@ type scanner struct {
 	col    int // 1-based column (in runes) of off
 	toks   []lexer.Token
 	inPipe bool
-	depth  int // open parentheses
-	nots   int // prefix operators (NOT, -) in a row
+	// filterPipe: the lexer is in filter mode for the expression of a
+	// "| filter" pipe, where an operator may stand between spaces
+	// ("count > 10") as it does in LogsQL and SQL.
+	filterPipe bool
+	depth      int // open parentheses
+	nots       int // prefix operators (NOT, -) in a row
 }
 
 // maxDepth bounds the nesting of parentheses and of prefix operators in a
@@ -348,9 +357,8 @@ func regexStep(src string, j int, class *int) (int, bool) {
 	return j, true
 }
 
-// fieldLen returns the length of the field name at src[i:] if one is there
-// and directly followed by an operator, else 0.
-func fieldLen(src string, i int) int {
+// nameLen returns the length of the field name at src[i:], or 0.
+func nameLen(src string, i int) int {
 	j := i
 	for j < len(src) {
 		c := src[j]
@@ -359,9 +367,6 @@ func fieldLen(src string, i int) int {
 			continue
 		}
 		break
-	}
-	if j == i || opLen(src, j) == 0 {
-		return 0
 	}
 	return j - i
 }
@@ -412,7 +417,7 @@ func (s *scanner) filterToken() error {
 		return nil
 	case '|':
 		s.emit(tokPipe, 1)
-		s.inPipe = true
+		s.inPipe, s.filterPipe = true, false
 		return nil
 	case '"':
 		n := stringLen(src, i)
@@ -436,10 +441,10 @@ func (s *scanner) filterToken() error {
 			return nil
 		}
 	}
-	if n := fieldLen(src, i); n > 0 {
-		s.emit(tokField, n)
-		s.emit(tokOp, opLen(src, s.off))
-		return s.value()
+	if n := nameLen(src, i); n > 0 {
+		if ok, err := s.fieldTerm(n); ok || err != nil {
+			return err
+		}
 	}
 	n := bareLen(src, i, false)
 	switch src[i : i+n] {
@@ -449,6 +454,89 @@ func (s *scanner) filterToken() error {
 		s.emit(tokWord, n)
 	}
 	return nil
+}
+
+// fieldTerm lexes a term that starts with the field name of n bytes at the
+// current offset, if one does: "name op value" (the operator directly after
+// the name, or between spaces in a filter pipe), "name:[lo, hi]" or
+// "name in (a, b)". It reports whether it lexed one.
+func (s *scanner) fieldTerm(n int) (bool, error) {
+	src, i := s.src, s.off
+	j := i + n
+	if s.filterPipe {
+		j = skipSpaces(src, j)
+	}
+	if opLen(src, j) > 0 {
+		s.emit(tokField, n)
+		s.skipSpace()
+		s.emit(tokOp, opLen(src, s.off))
+		if s.filterPipe {
+			s.skipSpace()
+		}
+		return true, s.value()
+	}
+	if strings.HasPrefix(src[i+n:], ":[") || strings.HasPrefix(src[i+n:], ":(") {
+		m := rangeLen(src, i+n)
+		if m < 0 {
+			s.advance(n)
+			return true, s.errorf(`unterminated range (want name:[low, high], with "(" or ")" for an open end)`)
+		}
+		s.emit(tokField, n)
+		s.emit(tokRange, m)
+		return true, nil
+	}
+	if k := skipSpaces(src, i+n); k > i+n && strings.HasPrefix(src[k:], "in") {
+		if l := skipSpaces(src, k+2); l < len(src) && src[l] == '(' {
+			m := listLen(src, l)
+			if m < 0 {
+				s.advance(l - i)
+				return true, s.errorf("unterminated in (…) list")
+			}
+			s.emit(tokField, n)
+			s.skipSpace()
+			s.emit(tokIn, l+m-s.off)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// skipSpaces returns the offset of the first non-space at or after src[i:].
+func skipSpaces(src string, i int) int {
+	for i < len(src) && isSpaceAt(src, i) {
+		_, n := utf8.DecodeRuneInString(src[i:])
+		i += n
+	}
+	return i
+}
+
+// rangeLen returns the length of the range ":[lo, hi]" at src[i:], which
+// starts with ":[" or ":(", up to its closing ']' or ')', or -1 if there is
+// none before a '|'.
+func rangeLen(src string, i int) int {
+	j := strings.IndexAny(src[i:], "])|")
+	if j < 0 || src[i+j] == '|' {
+		return -1
+	}
+	return j + 1
+}
+
+// listLen returns the length of the list "(a, "b c", …)" at src[i:], which
+// starts with '(', up to its ')' outside quotes, or -1 if there is none.
+func listLen(src string, i int) int {
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '"':
+			n := stringLen(src, j)
+			if n < 0 {
+				return -1
+			}
+			j += n - 1
+		case ')':
+			return j + 1 - i
+		}
+	}
+	return -1
 }
 
 // value lexes the value after an operator: a quoted string or a bare value.
@@ -490,6 +578,10 @@ func (s *scanner) pipeToken() error {
 		s.emit(tokString, n)
 	default:
 		s.emit(tokWord, bareLen(src, i, true))
+		if prev := len(s.toks) - 2; prev >= 0 && s.toks[prev].Type == tokPipe && s.toks[prev+1].Value == "filter" {
+			// The expression of "| filter" is a filter, lexed as one.
+			s.inPipe, s.filterPipe = false, true
+		}
 	}
 	return nil
 }

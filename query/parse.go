@@ -115,7 +115,7 @@ func describeToken(t lexer.Token) string {
 }
 
 // pipeNames lists the pipes for error messages.
-const pipeNames = "sort, limit, head, offset, count, fields or context"
+const pipeNames = "sort, limit, head, offset, count, fields, context, stats, top, uniq, histogram, filter, unpack_json, unpack_logfmt, extract, extract_regexp, field_names or field_values"
 
 // expectedItems says in words what each item of the grammar that participle
 // may name after "expected" stands for: the structs of grammar.go and the
@@ -123,23 +123,36 @@ const pipeNames = "sort, limit, head, offset, count, fields or context"
 // struct and token type has an entry (TestExpectation_AllItems checks), so
 // that a change to the grammar cannot leak a struct name into a message.
 var expectedItems = map[string]string{
-	"QueryCST":   "a search term or a pipe",
-	"HavingCST":  "HAVING",
-	"OrCST":      "a search term",
-	"AndCST":     "a search term",
-	"UnaryCST":   "a search term",
-	"NotCST":     "a search term",
-	"PrimaryCST": "a search term",
-	"CompareCST": "a search term",
-	"PipeCST":    "a pipe (" + pipeNames + ")",
-	"SortCST":    "a pipe (" + pipeNames + ")",
-	"LimitCST":   "a pipe (" + pipeNames + ")",
-	"OffsetCST":  "a pipe (" + pipeNames + ")",
-	"CountCST":   "a pipe (" + pipeNames + ")",
-	"FieldsCST":  "a pipe (" + pipeNames + ")",
-	"ContextCST": "a pipe (" + pipeNames + ")",
-	"BadPipeCST": "a pipe (" + pipeNames + ")",
-	"SortKeyCST": "a field to sort by",
+	"QueryCST":       "a search term or a pipe",
+	"HavingCST":      "HAVING",
+	"OrCST":          "a search term",
+	"AndCST":         "a search term",
+	"UnaryCST":       "a search term",
+	"NotCST":         "a search term",
+	"PrimaryCST":     "a search term",
+	"CompareCST":     "a search term",
+	"PipeCST":        "a pipe (" + pipeNames + ")",
+	"SortCST":        "a pipe (" + pipeNames + ")",
+	"LimitCST":       "a pipe (" + pipeNames + ")",
+	"OffsetCST":      "a pipe (" + pipeNames + ")",
+	"CountCST":       "a pipe (" + pipeNames + ")",
+	"FieldsCST":      "a pipe (" + pipeNames + ")",
+	"ContextCST":     "a pipe (" + pipeNames + ")",
+	"BadPipeCST":     "a pipe (" + pipeNames + ")",
+	"StatsCST":       "a pipe (" + pipeNames + ")",
+	"TopCST":         "a pipe (" + pipeNames + ")",
+	"UniqCST":        "a pipe (" + pipeNames + ")",
+	"HistogramCST":   "a pipe (" + pipeNames + ")",
+	"FilterCST":      "a pipe (" + pipeNames + ")",
+	"UnpackCST":      "a pipe (" + pipeNames + ")",
+	"ExtractCST":     "a pipe (" + pipeNames + ")",
+	"FieldNamesCST":  "a pipe (" + pipeNames + ")",
+	"FieldValuesCST": "a pipe (" + pipeNames + ")",
+	"ByCST":          `"by (…)"`,
+	"FuncCST":        "a stats function (" + statsFuncNames + ")",
+	"RangeCST":       "a search term",
+	"InCST":          "a search term",
+	"SortKeyCST":     "a field to sort by",
 	// Names follow only "count by" and the commas of count and fields:
 	// limit, offset and context with a bad argument are bad pipes.
 	"NameCST":   "a field name",
@@ -156,6 +169,8 @@ var expectedItems = map[string]string{
 	"<field>":   "a field name",
 	"<op>":      "an operator (=, !=, <, <=, >, >=)",
 	"<value>":   "a value",
+	"<range>":   "a range [low, high]",
+	"<in>":      "a list (a, b, …)",
 }
 
 // expectedItem returns the first item of X in participle's "(expected X)",
@@ -343,6 +358,10 @@ func (p *lowering) primary(c *primaryCST) Expr {
 		return &ParenExpr{X: p.or(c.Group), Pos: pos}
 	case c.Compare != nil:
 		return p.compare(c.Compare)
+	case c.Range != nil:
+		return p.rangeExpr(c.Range)
+	case c.In != nil:
+		return p.inExpr(c.In)
 	case c.String != nil:
 		return &PhraseExpr{Text: unquote(*c.String), Pos: pos}
 	case c.Regex != nil:
@@ -363,11 +382,10 @@ func (p *lowering) compare(c *compareCST) Expr {
 	} else {
 		e.Value = *c.Bare
 	}
-	// The value is the third token; its position is the field's plus the
-	// length of field and operator, which never span a newline.
-	e.ValuePos = e.Pos
-	e.ValuePos.Offset += len(c.Field) + len(c.Op)
-	e.ValuePos.Column += len(c.Field) + len(c.Op)
+	// The value is the third token: after the field, the operator and, in
+	// a filter pipe, the spaces around it.
+	off := skipSpaces(p.src, skipSpaces(p.src, e.Pos.Offset+len(c.Field))+len(c.Op))
+	e.ValuePos = advancePos(p.src, e.Pos, off-e.Pos.Offset)
 	return e
 }
 
@@ -376,7 +394,7 @@ func (p *lowering) pipe(c *pipeCST) Pipe {
 	switch {
 	case c.Sort != nil:
 		sp := &SortPipe{Pos: pos}
-		for _, k := range c.Sort.Keys {
+		for _, k := range append(c.Sort.InKeys, c.Sort.Keys...) {
 			sp.Keys = append(sp.Keys, SortKey{Field: k.Name, Desc: k.Dir == "desc", Pos: position(k.Pos)})
 		}
 		return sp
@@ -390,6 +408,9 @@ func (p *lowering) pipe(c *pipeCST) Pipe {
 		return &CountPipe{By: fieldRefs(c.Count.By), Pos: pos}
 	case c.Fields != nil:
 		return &FieldsPipe{Fields: fieldRefs(c.Fields.Names), Pos: pos}
+	}
+	if pipe, ok := p.questionPipe(c); ok {
+		return pipe
 	}
 	b := c.Bad
 	if usage, ok := pipeUsage[b.Name]; ok {
@@ -409,6 +430,18 @@ var pipeUsage = map[string]string{
 	"count":   "count [by FIELD, …]",
 	"fields":  "fields FIELD, …",
 	"context": "context N",
+
+	"stats":          "stats [by (FIELD[:STEP], …)] FUNC(…) [as NAME], … with FUNC one of " + statsFuncNames,
+	"top":            "top N by (FIELD, …)",
+	"uniq":           "uniq by (FIELD, …)",
+	"histogram":      "histogram STEP",
+	"filter":         "filter FILTER",
+	"unpack_json":    "unpack_json [from FIELD]",
+	"unpack_logfmt":  "unpack_logfmt [from FIELD]",
+	"extract":        `extract "text <name> text <_>" [from FIELD]`,
+	"extract_regexp": `extract_regexp "(?P<name>re)" [from FIELD]`,
+	"field_names":    "field_names",
+	"field_values":   "field_values FIELD",
 }
 
 func (p *lowering) count(pipe string, c *nameCST) int {
@@ -498,6 +531,10 @@ func (v *validator) expr(e Expr, top bool) {
 		}
 	case *CompareExpr:
 		v.compare(e, top)
+	case *RangeExpr:
+		v.rangeExpr(e)
+	case *InExpr:
+		v.inExpr(e)
 	}
 }
 
@@ -550,7 +587,9 @@ func (v *validator) compare(e *CompareExpr, top bool) {
 		}
 	default: // labels, and the numeric fields of runs
 		if v.lines && e.Op != engine.Eq && e.Op != engine.Ne {
-			v.errorf(e.Pos, "%s compares with = and != only, not %s (quote the term to search for it as text)", e.Field, e.Op)
+			if _, ok := parseNumber(e.Value); !ok {
+				v.errorf(e.ValuePos, "%s%s compares numbers and durations, and %q is neither (quote the term to search for it as text)", e.Field, e.Op, e.Value)
+			}
 		}
 	}
 	if err != nil {
@@ -621,6 +660,8 @@ func (v *validator) pipes(ps []Pipe) {
 			} else if i != len(ps)-1 {
 				v.errorf(ps[i+1].Position(), "context must be the last pipe")
 			}
+		default:
+			s = v.questionPipe(s, p)
 		}
 	}
 }

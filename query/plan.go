@@ -58,6 +58,10 @@ type Plan struct {
 
 	// Limits bound each run of the plan (Options.Limits).
 	Limits Limits
+
+	// span is the length of the query's time range, for rate(); 0 if the
+	// filter leaves it open.
+	span time.Duration
 }
 
 // NewPlan lowers q into an engine filter and a pipeline. It fails only for
@@ -86,7 +90,7 @@ func NewPlan(q *Query, opts Options) (*Plan, error) {
 	}
 	l := &lowerer{now: p.Now, loc: p.Location}
 	if q.Filter != nil {
-		f, err := l.filter(q.Filter)
+		f, err := l.filter(engineFilter(q.Filter))
 		if err != nil {
 			return nil, err
 		}
@@ -107,9 +111,15 @@ func NewPlan(q *Query, opts Options) (*Plan, error) {
 			for _, f := range pipe.Fields {
 				s.cols = append(s.cols, f.Name)
 			}
+		default:
+			s = pipeShape(s, pipe)
 		}
 	}
 	p.Columns = s.cols
+	if err := p.postFilter(q, l); err != nil {
+		return nil, err
+	}
+	p.span = querySpan(p.Filter, p.Now)
 	return p, nil
 }
 
@@ -222,6 +232,8 @@ func (l *lowerer) filter(e Expr) (engine.Filter, error) {
 		return engine.RegexpFilter{Regexp: re}, nil
 	case *CompareExpr:
 		return l.compare(e)
+	case *InExpr, *RangeExpr:
+		return l.filter(desugar(e))
 	}
 	return nil, fmt.Errorf("query: BUG: unknown expression %T", e)
 }

@@ -40,14 +40,46 @@ func (e *OrExpr) String() string {
 
 func (e *AndExpr) String() string {
 	lhs := operand(e.LHS, 2)
-	if p, ok := e.RHS.(*ParenExpr); ok && strings.HasSuffix(lhs, "/") && p.Pos.Offset > 0 && p.Pos.Offset == lastTokenEnd(e.LHS) {
+	if e.slashParen() {
 		// A '/' right before '(' closes no regex literal, but a space
 		// after it would, and could turn the text from some earlier '/'
 		// on into one. Keep the two tight as they were in the source
 		// (FuzzParse found "/0/(0)", "/ /(0)" and "/ (/0/)").
-		return lhs + p.String()
+		return lhs + e.RHS.String()
+	}
+	if l, ok := e.LHS.(*AndExpr); ok && l.slashParen() {
+		// "/(…)" followed by a space reads as an unclosed regular
+		// expression, so what followed it stood tight in the source
+		// too: "/(0)/0" (FuzzParse).
+		return lhs + operand(e.RHS, 3)
 	}
 	return lhs + " " + operand(e.RHS, 3)
+}
+
+// slashParen reports whether e is a word or value ending in '/' with a
+// parenthesised group right after it in the source.
+func (e *AndExpr) slashParen() bool {
+	p, ok := e.RHS.(*ParenExpr)
+	return ok && strings.HasSuffix(lastToken(e.LHS), "/") && p.Pos.Offset > 0 && p.Pos.Offset == lastTokenEnd(e.LHS)
+}
+
+// lastToken returns the word or bare value that e ends in as printed, or
+// "" if it ends otherwise.
+func lastToken(e Expr) string {
+	for {
+		switch x := e.(type) {
+		case *AndExpr:
+			e = x.RHS
+		case *NotExpr:
+			e = x.X
+		case *WordExpr:
+			return x.Word
+		case *CompareExpr:
+			return valueString(x.Value)
+		default:
+			return ""
+		}
+	}
 }
 
 // lastTokenEnd returns the offset just after the last token of e in the

@@ -204,6 +204,9 @@ func runRuns(ctx context.Context, src RunSource, q *Query, opts Options, r *Rows
 		case *ContextPipe:
 			st.close()
 			return &ParseError{Pos: pipe.Pos, Msg: "context applies to lines, not runs", Query: text}
+		case *SortPipe, *LimitPipe, *OffsetPipe:
+		default:
+			out = pipeShape(rowShape{records: true, cols: out}, pipe).cols
 		}
 	}
 	r.st, r.columns, r.loc = st, out, opts.Location
@@ -280,7 +283,8 @@ func runColumns(runs []*engine.RunInfo, having bool, pipes []Pipe) []string {
 }
 
 // pipeColumns returns the columns that pipes name up to the first that
-// reshapes the rows (count or fields), inclusive.
+// reshapes the rows (count, fields, stats, top, uniq or field_values),
+// inclusive.
 func pipeColumns(pipes []Pipe) []string {
 	var named []string
 	for _, p := range pipes {
@@ -299,9 +303,52 @@ func pipeColumns(pipes []Pipe) []string {
 				named = append(named, f.Name)
 			}
 			return named
+		case *StatsPipe:
+			for _, b := range p.By {
+				named = append(named, b.Name)
+			}
+			for _, f := range p.Funcs {
+				if f.Field != "" {
+					named = append(named, f.Field)
+				}
+			}
+			return named
+		case *TopPipe:
+			return append(named, refNames(p.By)...)
+		case *UniqPipe:
+			return append(named, refNames(p.By)...)
+		case *FieldValuesPipe:
+			return append(named, p.Field.Name)
+		case *FilterPipe:
+			named = append(named, filterFields(p.X)...)
 		}
 	}
 	return named
+}
+
+func refNames(fs []FieldRef) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// filterFields returns the fields that filter e compares.
+func filterFields(e Expr) []string {
+	var out []string
+	Inspect(e, func(n Node) bool {
+		switch n := n.(type) {
+		case *CompareExpr:
+			out = append(out, n.Field)
+		case *RangeExpr:
+			out = append(out, n.Field)
+		case *InExpr:
+			out = append(out, n.Field)
+		}
+		return true
+	})
+	return out
 }
 
 // A runKey names a run in maps.
@@ -326,12 +373,15 @@ func runValues(r *engine.RunInfo, cols []string, need []bool, hits map[runKey]in
 }
 
 // reshapes reports whether a pipe replaces the rows by new ones (count,
-// fields), so that the columns no pipe names are never read.
+// fields, stats, top, uniq, field_values) before any reads them all
+// (field_names), so that the columns no pipe names are never read.
 func reshapes(pipes []Pipe) bool {
 	for _, p := range pipes {
 		switch p.(type) {
-		case *CountPipe, *FieldsPipe:
+		case *CountPipe, *FieldsPipe, *StatsPipe, *TopPipe, *UniqPipe, *FieldValuesPipe:
 			return true
+		case *FieldNamesPipe:
+			return false // it reads every column
 		}
 	}
 	return false
@@ -441,6 +491,8 @@ func runPredicate(l *lowerer, text string, e Expr) (func(*engine.RunInfo, map[st
 		return fail(e.Position(), "words match lines, not runs: put %s after HAVING", e)
 	case *CompareExpr:
 		return runCompare(l, text, e)
+	case *InExpr, *RangeExpr:
+		return runPredicate(l, text, desugar(e))
 	}
 	return nil, fmt.Errorf("query: BUG: unknown expression %T", e)
 }

@@ -195,3 +195,27 @@ func FuzzRunRuns(f *testing.F) {
 		}
 	})
 }
+
+// Ensure that stats, top, filter, ranges and in lists over runs give the
+// answers worked out by hand from the fixture.
+func TestRunRuns_Stats(t *testing.T) {
+	db := runsFixture(t)
+	for _, tc := range []struct{ query, want string }{
+		{"status=failed | stats by (flow) count(), quantile(0.9, duration)", "etl-orders 1 1200; etl-users 1 3000"},
+		{"| stats by (flow) count(), max(duration)", "etl-orders 3 1200; etl-users 1 3000; gateway 1 35"},
+		{"status!=running | stats median(duration), sum(memory), count_uniq(flow)", "1000 235929600 3"},
+		// Buckets of several days count from 1 January 1970.
+		{"| stats by (start:2d) count()", "2025-03-19 00:00:00 +0000 UTC 1; 2025-03-21 00:00:00 +0000 UTC 2; 2025-03-23 00:00:00 +0000 UTC 2"},
+		{"| top 1 by (flow)", "etl-orders 3"},
+		{"| uniq by (status)", "failed; running; success"},
+		{"status in (failed, running) | count", "3"},
+		{"duration:[800, 1200] | count", "2"},
+		{"duration:(800, 1.2s] | count", "1"},
+		{"| stats by (status) count() | filter count>1 | sort by (count desc, status)", "failed 2; success 2"},
+		{"| field_values flow", "etl-orders 3; etl-users 1; gateway 1"},
+	} {
+		if got := runRows(t, db, tc.query); got != tc.want {
+			t.Errorf("runs %q:\n got %s\nwant %s", tc.query, got, tc.want)
+		}
+	}
+}

@@ -92,6 +92,33 @@ func dump(b *strings.Builder, n Node, depth int, withPos bool) {
 		for _, f := range n.Fields {
 			line(depth+1, &f.Pos, "Field %s", f.Name)
 		}
+	case *RangeExpr:
+		line(depth, &pos, "Range %s %s", n.Field, strings.TrimPrefix(n.String(), n.Field+":"))
+	case *InExpr:
+		line(depth, &pos, "In %s %s", n.Field, strconv.Quote(strings.Join(n.Values, "\x00")))
+	case *StatsPipe:
+		line(depth, &pos, "Stats")
+		for _, b := range n.By {
+			line(depth+1, &b.Pos, "By %s", b)
+		}
+		for _, f := range n.Funcs {
+			line(depth+1, &f.Pos, "Func %s column %s", f, f.Column())
+		}
+	case *TopPipe:
+		line(depth, &pos, "Top %d", n.N)
+		for _, f := range n.By {
+			line(depth+1, &f.Pos, "By %s", f.Name)
+		}
+	case *UniqPipe:
+		line(depth, &pos, "Uniq")
+		for _, f := range n.By {
+			line(depth+1, &f.Pos, "By %s", f.Name)
+		}
+	case *FieldValuesPipe:
+		line(depth, &pos, "FieldValues %s", n.Field.Name)
+	case *HistogramPipe, *FilterPipe, *UnpackPipe, *ExtractPipe, *FieldNamesPipe:
+		kind := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", n), "*query."), "Pipe")
+		line(depth, &pos, "%s %s", kind, strconv.Quote(n.String()))
 	default:
 		line(depth, &pos, "%T", n)
 	}

@@ -35,6 +35,11 @@ const (
 	colLevel   = "level"
 	colMsg     = "msg"
 	colCount   = "count"
+	// colUnderscoreTime is LogsQL's name for the time, as in
+	// "stats by (_time:5m) count()".
+	colUnderscoreTime = "_time"
+	// colName is the column of field names that "| field_names" makes.
+	colName = "name"
 )
 
 // parseLevelValue maps a level name or alias onto a Level.

@@ -26,6 +26,8 @@ func Children(n Node) []Node {
 		return []Node{n.X}
 	case *Having:
 		return []Node{n.X}
+	case *FilterPipe:
+		return []Node{n.X}
 	}
 	return nil
 }

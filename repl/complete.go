@@ -38,7 +38,15 @@ var duringPresets = []string{
 var sincePresets = []string{"-5m", "-15m", "-1h", "-6h", "-1d", "-3d", "-7d", "-30d"}
 
 // pipeNames are the pipes, offered after '|'.
-var pipeNames = []string{"sort by ", "limit ", "head ", "offset ", "count", "count by ", "fields ", "context "}
+var pipeNames = []string{"sort by ", "limit ", "head ", "offset ", "count", "count by ", "fields ", "context ",
+	"stats ", "stats by (", "top ", "uniq by (", "histogram ", "filter ", "unpack_json", "unpack_logfmt",
+	"extract ", "extract_regexp ", "field_names", "field_values "}
+
+// statsFuncs are the functions of "| stats", offered after it.
+var statsFuncs = []string{"count()", "count(", "count_uniq(", "sum(", "avg(", "min(", "max(", "median(", "quantile(0.95, ", "rate()"}
+
+// timeBuckets are the time buckets offered in "stats by (".
+var timeBuckets = []string{"_time:1m", "_time:5m", "_time:1h", "_time:1d"}
 
 // jobsMaxAge is how long the job ids from Runs are used before asking
 // again.
@@ -187,6 +195,8 @@ func (s *Shell) completeQuery(text, word string, runs bool) []string {
 			return prefixed(s.fieldNames(), word, "")
 		case pf[0] == "sort" && len(pf) == 1:
 			return prefixed([]string{"by "}, word, "")
+		case pf[0] == "stats" || pf[0] == "top" || pf[0] == "uniq" || pf[0] == "field_values":
+			return s.completeStats(pf, word)
 		}
 		return nil
 	}
@@ -245,6 +255,33 @@ func (s *Shell) completeQuery(text, word string, runs bool) []string {
 		}
 	}
 	return prefixed(all, word, "")
+}
+
+// completeStats completes word in the stats, top, uniq and field_values
+// pipes, whose words so far are pf: fields inside parentheses (and time
+// buckets in "stats by ("), else the functions of stats.
+func (s *Shell) completeStats(pf []string, word string) []string {
+	text := strings.Join(pf, " ")
+	open := strings.LastIndexByte(word, '(')
+	if open >= 0 || pf[0] == "field_values" || strings.Count(text, "(") > strings.Count(text, ")") {
+		names := s.fieldNames()
+		if pf[0] == "stats" && strings.HasPrefix(text, "stats by") && !strings.Contains(text, ")") {
+			names = append(slices.Clone(timeBuckets), names...)
+		}
+		var out []string
+		for _, n := range prefixed(names, word[open+1:], "") {
+			out = append(out, word[:open+1]+n)
+		}
+		return out
+	}
+	if pf[0] != "stats" {
+		return prefixed([]string{"by ("}, word, "")
+	}
+	items := statsFuncs
+	if len(pf) == 1 || len(pf) == 2 && word != "" {
+		items = append([]string{"by ("}, items...)
+	}
+	return prefixed(items, word, "")
 }
 
 // fieldNames are the names a pipe can use: the fields of a line and the

@@ -54,6 +54,15 @@ func TestShell_Complete(t *testing.T) {
 		{`x | fields time, le`, []string{"level"}},
 		{`x "a | b" | so`, []string{"sort by "}},
 		{`x | limit 1`, nil},
+		{`x | st`, []string{"stats ", "stats by ("}},
+		{`x | stats q`, []string{"quantile(0.95, "}},
+		{`x | stats by (_time:5m, le`, []string{"level"}},
+		{`x | stats by (_t`, []string{"_time:1m", "_time:5m", "_time:1h", "_time:1d"}},
+		{`x | stats count(), avg(at`, []string{"attempt"}},
+		{`x | top 5 `, []string{"by ("}},
+		{`x | field_values j`, []string{"job"}},
+		{`x | field_`, []string{"field_names", "field_values "}},
+		{`x | ex`, []string{"extract ", "extract_regexp "}},
 	} {
 		head, got, tail := st.sh.Complete(tc.line, len([]rune(tc.line)))
 		if !slices.Equal(got, tc.want) {

@@ -53,7 +53,7 @@ deploy,1
 JOB     COUNT
 build       1
 deploy      1
-error: unknown format "xml" (want one of csv, json, raw, short, table)
+error: unknown format "xml" (want one of chart, csv, json, raw, short, table)
 `
 	if got := st.out.String(); got != want {
 		t.Fatalf("out:\n%s\nwant:\n%s", got, want)

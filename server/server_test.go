@@ -278,7 +278,9 @@ func TestServer_AppendReadQuery(t *testing.T) {
 		t.Fatalf("-1 FROM 2 COUNT 2 LEVEL Warn: %+v %v", p, err)
 	}
 
-	for _, q := range []string{`timeout OR "json line"`, `job=etl`, `level>=Warn | sort by time desc`, `* | count by job, attempt`, `job=etl | fields line, level, msg`, `slow | context 1`} {
+	for _, q := range []string{`timeout OR "json line"`, `job=etl`, `level>=Warn | sort by time desc`, `* | count by job, attempt`, `job=etl | fields line, level, msg`, `slow | context 1`,
+		`* | stats by (job, _time:1m) count(), count_uniq(level), avg(line) as avg_line, max(line), rate()`, `* | top 1 by (job)`, `* | field_names`,
+		`* | stats count() | filter count>100`, `* | stats by (job) avg(nosuch), sum(line)`} {
 		rows, err := c.Query(ctx, q, client.QueryOptions{PageSize: 2, TZ: "UTC"})
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -567,7 +569,8 @@ func TestServer_Runs(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(one, want[0]) {
 		t.Fatalf("RUN: %+v %v", one, err)
 	}
-	for _, q := range []string{"status=failed", "* | sort by duration desc", "* | count by status", "errors>0 | fields job, attempt, start, duration, memory | limit 4", "kind=scheduled"} {
+	for _, q := range []string{"status=failed", "* | sort by duration desc", "* | count by status", "errors>0 | fields job, attempt, start, duration, memory | limit 4", "kind=scheduled",
+		"* | stats by (status) count(), quantile(0.9, duration) as p90, sum(memory)", "* | stats by (start:1h) count()"} {
 		rows, err := c.Query(ctx, q, client.QueryOptions{Runs: true, PageSize: 2, TZ: "UTC"})
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -44,6 +44,18 @@ Pipes: | sort by time desc | limit 100 | offset 20 | count | count by level
 | fields time, level, msg | context 3 (as grep -C: "--" between groups; raw
 output marks hits job/attempt:line:msg and context job/attempt-line-msg)
 
+Questions, with LogsQL's names:
+  status>=500 took>1.5s status:[500, 599]   numbers and durations of labels
+  level in (Error, Fatal) job in (etl-*, api)   one of a list
+  | stats by (job, _time:5m) count(), count_uniq(user), sum(f), avg(f),
+          min(f), max(f), median(f), quantile(0.95, f) as p95, rate()
+  | histogram 5m | top 10 by (job) | uniq by (user) | field_names
+  | field_values level | stats … | filter count > 10 | sort by (count desc)
+  | unpack_json | unpack_logfmt [from f] | extract "took <ms>ms" (<_> skips)
+  | extract_regexp "(?P<ms>\d+)ms"      fields from the text, at query time
+Time buckets follow --tz; empty ones are filled. On a terminal a count per
+bucket is drawn as a bar chart (-o chart; -o table for the numbers).
+
 Without a query, on a terminal, it prints the last screenful of lines and a
 hint; otherwise it prints this help and exits with status 2, so that a
 script that lost its query does not print the whole store: ask for every
@@ -54,8 +66,9 @@ Flags:
                a hit and job/attempt-line- before context, as grep -Hn -C);
                json: one object per line; table; csv;
                short: time, level, job/attempt:line and message, a line
-               each. Default: table on a terminal, raw otherwise; short
-               with -f.
+               each; chart: a bar per time bucket. Default: chart for a
+               count per time bucket on a terminal, else table on a
+               terminal, raw otherwise; short with -f.
   --tz ZONE    zone for times in the query and in table output (default
                the local zone)
   -f           follow, as tail -f or journalctl -f: the last -n lines that
@@ -73,6 +86,8 @@ Examples:
   logdb query job=build timeout '| context 2'
   logdb query -o json 'level=Error | count by job'
   logdb query --query-memory 1GiB '| count by msg'
+  logdb query 'level>=Error | stats by (_time:1h) count()'
+  logdb query 'job=api-* | extract "took <ms>ms" | stats by (job) quantile(0.95, ms)'
   logdb --server 127.0.0.1:7379 query -f 'level>=Error env=prod'
 `
 
@@ -136,6 +151,8 @@ func (m *Main) filter(ctx context.Context, g *globals, name string, args []strin
 	case *format != "":
 	case follow:
 		*format = "short" // a table aligns blocks, not a stream
+	case isTerminal(m.Stdout) && q.Charted():
+		*format = "chart" // a count per time bucket, drawn
 	case isTerminal(m.Stdout):
 		*format = "table"
 	default:

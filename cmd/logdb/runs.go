@@ -14,7 +14,9 @@ success, failed, waiting, canceled), exit, duration and billed (ms, or 2s,
 the run's labels; since, until and during bound its start. Pipes can also
 name trigger, start and end. HAVING FILTER
 keeps the runs with a line matching FILTER and adds their number as "hits".
-Pipes as for lines: sort by, limit, offset, count, count by, fields.
+Pipes as for lines: sort by, limit, offset, count, count by, fields,
+stats (by start:1d for buckets of start), top, uniq, filter, field_names
+and field_values; status in (failed, canceled) and duration:[1s, 5m] too.
 
 Columns: job attempt kind status start end duration billed memory exit
 message lines errors (then hits, then the labels). See the README for how
@@ -29,6 +31,7 @@ Examples:
   logdb runs status=failed since=-1d flow=etl-* '| sort by duration desc | limit 20'
   logdb runs exit!=0 '| offset 40 | limit 20'
   logdb runs '| count by status'
+  logdb runs 'status=failed | stats by (flow) count(), quantile(0.9, duration) as p90'
   logdb runs job=nightly-etl          # its attempts and how each ended
   logdb runs status=failed HAVING timeout
 `
