@@ -132,3 +132,10 @@ func checkEntry(t *testing.T, e engine.Entry, msg string, level engine.Level, tm
 func basic(user, pass string) string {
 	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 }
+
+var httpClient = http.DefaultClient
+
+// newRequest returns a request with a body.
+func newRequest(method, url, body string) (*http.Request, error) {
+	return http.NewRequest(method, url, strings.NewReader(body))
+}
