@@ -3,6 +3,7 @@ package ship
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	syslog "github.com/leodido/go-syslog/v4"
@@ -90,7 +91,10 @@ func (d *SyslogDecoder) Decode(msg []byte, where string) (Record, error) {
 		r.Time = base.Timestamp.UnixNano()
 	}
 	if base.Message != nil {
-		r.Message = *base.Message
+		// rsyslog's msg property keeps the space after "tag:", and its
+		// RFC 5424 templates (RSYSLOG_SyslogProtocol23Format) write it
+		// after the separating one: drop one.
+		r.Message = strings.TrimPrefix(*base.Message, " ")
 	}
 	for _, f := range []struct {
 		name string
