@@ -9,9 +9,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/logdb/logdb/engine"
 	"github.com/logdb/logdb/httpd"
@@ -138,4 +141,15 @@ var httpClient = http.DefaultClient
 // newRequest returns a request with a body.
 func newRequest(method, url, body string) (*http.Request, error) {
 	return http.NewRequest(method, url, strings.NewReader(body))
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// gzipped returns s gzip-compressed.
+func gzipped(s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.Bytes()
 }
