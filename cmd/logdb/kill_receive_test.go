@@ -98,20 +98,11 @@ func TestCLI_Serve_Kill9_Push(t *testing.T) {
 				}
 			}()
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		srv.killAfter(t, func() bool {
 			mu.Lock()
-			n := acks
-			mu.Unlock()
-			if n >= 150 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		if err := srv.cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		srv.cmd.Wait()
+			defer mu.Unlock()
+			return acks >= 150
+		})
 		wg.Wait()
 
 		db, err := engine.Open(dir, nil)
