@@ -204,8 +204,9 @@ func decodeStatus(err error) int {
 	return http.StatusBadRequest
 }
 
-// track registers a listener or connection that Close closes; it reports
-// false once the receiver is closed.
+// track registers a listener or connection that Close closes, and counts
+// its goroutine in wg; it reports false once the receiver is closed.
+// untrack undoes it when the goroutine ends.
 func (rc *Receiver) track(c closer) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -213,6 +214,7 @@ func (rc *Receiver) track(c closer) bool {
 		return false
 	}
 	rc.mu.closers[c] = struct{}{}
+	rc.wg.Add(1)
 	return true
 }
 
@@ -220,6 +222,7 @@ func (rc *Receiver) untrack(c closer) {
 	rc.mu.Lock()
 	delete(rc.mu.closers, c)
 	rc.mu.Unlock()
+	rc.wg.Done()
 }
 
 // Close stops the syslog listeners and connections, appends what they

@@ -30,8 +30,6 @@ func (rc *Receiver) ServeSyslogUDP(pc net.PacketConn) error {
 		pc.Close()
 		return nil
 	}
-	rc.wg.Add(1)
-	defer rc.wg.Done()
 	defer rc.untrack(pc)
 	c := rc.counters(ship.Syslog)
 
@@ -90,8 +88,6 @@ func (rc *Receiver) ServeSyslogTCP(l net.Listener) error {
 		l.Close()
 		return nil
 	}
-	rc.wg.Add(1)
-	defer rc.wg.Done()
 	defer rc.untrack(l)
 	for {
 		nc, err := l.Accept()
@@ -110,9 +106,7 @@ func (rc *Receiver) ServeSyslogTCP(l net.Listener) error {
 			nc.Close()
 			return nil
 		}
-		rc.wg.Add(1)
 		go func() {
-			defer rc.wg.Done()
 			defer rc.untrack(nc)
 			defer nc.Close()
 			if err := rc.serveSyslogConn(nc); err != nil {
