@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/klauspost/compress/snappy"
 
 	"github.com/logdb/logdb/httpd"
+	"github.com/logdb/logdb/internal/testutil"
 )
 
 // Ensure that a mounted handler is served behind the token, which may come
@@ -41,17 +41,7 @@ func TestServer_MountAuthBody(t *testing.T) {
 		}
 	}()
 	post := func(body []byte, header ...string) (int, string) {
-		req, _ := http.NewRequest("POST", "http://"+l.Addr().String()+"/echo", bytes.NewReader(body))
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return testutil.Post(t, "http://"+l.Addr().String()+"/echo", body, header...)
 	}
 	for _, auth := range []string{"Bearer tok", "ApiKey tok", "Basic dTp0b2s="} {
 		if code, body := post([]byte("hi"), "Authorization", auth); code != 200 || body != "hi" {

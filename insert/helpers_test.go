@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -68,21 +67,7 @@ func newHarness(t *testing.T, opts *insert.Options, token string) *harness {
 // post sends body to path and returns the status and the answer.
 func (h *harness) post(t *testing.T, path, contentType string, body []byte, header ...string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", h.url+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return testutil.Post(t, h.url+path, body, append([]string{"Content-Type", contentType}, header...)...)
 }
 
 // lines returns every line of run job/attempt, in line order.
