@@ -47,6 +47,16 @@ func (h *harness) waitLines(t *testing.T, job string, n int) []engine.Entry {
 	return got
 }
 
+// waitInfo waits until the counter key is want.
+func (h *harness) waitInfo(t *testing.T, key string, want int64) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); h.info()[key] != want; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is %v, want %d; counters %v", key, h.info()[key], want, h.info())
+		}
+	}
+}
+
 // runLogger runs util-linux's logger with args, the messages on its
 // standard input, one a line.
 func runLogger(t *testing.T, msgs []string, args ...string) {
@@ -111,8 +121,9 @@ func TestSyslog_Logger(t *testing.T) {
 	got := h.waitLines(t, "tcpapp", 80)
 	checkSyslog(t, got[40:], m2, engine.Fatal, "facility=local7 hostname="+host)
 
-	info := h.info()
-	if info["insert_syslog_lines"] != int64(160) || info["insert_syslog_rejected"] != int64(0) {
+	// The counters follow the append a moment after its lines show.
+	h.waitInfo(t, "insert_syslog_lines", 160)
+	if info := h.info(); info["insert_syslog_rejected"] != int64(0) {
 		t.Errorf("counters: %v", info)
 	}
 }
@@ -136,8 +147,8 @@ func TestSyslog_Malformed(t *testing.T) {
 	if def[0].Message != "not syslog at all" {
 		t.Errorf("syslog/0: %q", def[0].Message)
 	}
-	info := h.info()
-	if info["insert_syslog_unparsed"] != int64(1) || info["insert_syslog_rejected"] != int64(1) {
+	h.waitInfo(t, "insert_syslog_lines", 3)
+	if info := h.info(); info["insert_syslog_unparsed"] != int64(1) || info["insert_syslog_rejected"] != int64(1) {
 		t.Errorf("counters: %v", info)
 	}
 }
