@@ -239,7 +239,7 @@ func (rc *Receiver) Close() error {
 	return nil
 }
 
-// hostOf is a peer's address without its port, for errors.
+// hostOf is a peer's address, for errors and logs.
 func hostOf(a net.Addr) string {
 	if a == nil {
 		return "peer"

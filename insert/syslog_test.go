@@ -138,16 +138,21 @@ func TestSyslog_Malformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := strings.Repeat("x", 5<<20)
-	fmt.Fprintf(nc, "<14>1 2026-12-08T02:00:00Z h app - - - first\nnot syslog at all\n%d <14>%s\n<14>1 2026-12-08T02:00:01Z h app - - - last\n", len(big)+4, big)
+	fmt.Fprintf(nc, "<14>1 2026-12-08T02:00:00Z h app - - - first\nnot syslog at all\n%d <14>%s\n<11>1 2026-12-08T02:00:00.123456789Z h app - - - nine digits\n<14>1 2026-12-08T02:00:01Z h app - - - last\n", len(big)+4, big)
 	nc.Close()
 	got := h.waitLines(t, "app", 2)
 	checkEntry(t, got[0], "first", engine.Info, time.Date(2026, 12, 8, 2, 0, 0, 0, time.UTC), "facility=user hostname=h")
 	checkEntry(t, got[1], "last", engine.Info, time.Date(2026, 12, 8, 2, 0, 1, 0, time.UTC), "facility=user hostname=h")
-	def := h.waitLines(t, "syslog", 1)
-	if def[0].Message != "not syslog at all" {
-		t.Errorf("syslog/0: %q", def[0].Message)
+	// A message the parser gives up on part way keeps its level and is
+	// kept whole; so is one that is not syslog at all.
+	def := h.waitLines(t, "syslog", 2)
+	if def[0].Message != "not syslog at all" || def[0].Level != engine.NoLevel {
+		t.Errorf("syslog/0 line 1: %q %v", def[0].Message, def[0].Level)
 	}
-	h.waitInfo(t, "insert_syslog_lines", 3)
+	if want := "<11>1 2026-12-08T02:00:00.123456789Z h app - - - nine digits"; def[1].Message != want || def[1].Level != engine.Error {
+		t.Errorf("syslog/0 line 2: %q %v, want %q Error", def[1].Message, def[1].Level, want)
+	}
+	h.waitInfo(t, "insert_syslog_lines", 4)
 	if info := h.info(); info["insert_syslog_unparsed"] != int64(1) || info["insert_syslog_rejected"] != int64(1) {
 		t.Errorf("counters: %v", info)
 	}

@@ -87,14 +87,22 @@ func (d *SyslogDecoder) Decode(msg []byte, where string) (Record, error) {
 	if base.Severity != nil {
 		r.Level = ingest.SeverityLevel(int(*base.Severity))
 	}
-	if base.Timestamp != nil {
-		r.Time = base.Timestamp.UnixNano()
-	}
-	if base.Message != nil {
-		// rsyslog's msg property keeps the space after "tag:", and its
-		// RFC 5424 templates (RSYSLOG_SyslogProtocol23Format) write it
-		// after the separating one: drop one.
-		r.Message = strings.TrimPrefix(*base.Message, " ")
+	if err != nil {
+		// A message the parser gave up on part way (a timestamp with more
+		// than RFC 5424's six fraction digits, a bad structured data
+		// element) keeps its PRI's level and is kept whole as the line,
+		// with the header fields read before the fault.
+		r.Message = string(msg)
+	} else {
+		if base.Timestamp != nil {
+			r.Time = base.Timestamp.UnixNano()
+		}
+		if base.Message != nil {
+			// rsyslog's msg property keeps the space after "tag:", and its
+			// RFC 5424 templates (RSYSLOG_SyslogProtocol23Format) write it
+			// after the separating one: drop one.
+			r.Message = strings.TrimPrefix(*base.Message, " ")
+		}
 	}
 	for _, f := range []struct {
 		name string

@@ -329,7 +329,7 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 		return usagef("%v", err)
 	}
 	if rl.any() {
-		if rc, err = insert.New(srv, &insert.Options{Mapping: s.mapping, MaxLineBytes: srv.Options().MaxLineBytes}); err != nil {
+		if rc, err = insert.New(srv, &insert.Options{Mapping: s.mapping, MaxLineBytes: srv.Options().MaxLineBytes, Logger: warnLogger(m.Stderr)}); err != nil {
 			l.Close()
 			rl.close()
 			return usagef("%v", err)
