@@ -222,7 +222,7 @@ func (d *textDetector) pri(h []byte, c *civil) (detection, bool) {
 	if n == 0 {
 		return detection{}, false
 	}
-	r := detection{level: severityLevel(sev), word: severityWords[sev], layout: layoutSyslogPRI}
+	r := detection{level: SeverityLevel(sev), word: severityWords[sev], layout: layoutSyslogPRI}
 	rest := h[n:]
 	switch {
 	case rfc5424(rest, c) > 0:

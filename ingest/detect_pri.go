@@ -7,8 +7,10 @@ import "github.com/logdb/logdb/engine"
 var severityWords = [8][]byte{[]byte("emerg"), []byte("alert"), []byte("crit"), []byte("err"),
 	[]byte("warning"), []byte("notice"), []byte("info"), []byte("debug")}
 
-// severityLevel maps a syslog severity (0 to 7) onto a level.
-func severityLevel(sev int) engine.Level {
+// SeverityLevel maps a syslog severity (0 to 7) onto a level: emerg, alert
+// and crit are Fatal, err Error, warning Warn, notice and info Info, debug
+// Debug. The receivers of syslog and the JSON readers map it the same way.
+func SeverityLevel(sev int) engine.Level {
 	switch sev {
 	case 0, 1, 2:
 		return engine.Fatal

@@ -223,6 +223,9 @@ func cmdInfo(c *conn, args [][]byte) error {
 		if s.queries != nil {
 			kv("query_memory_in_use", s.queries.InUse())
 		}
+		if s.opts.InfoStats != nil {
+			s.opts.InfoStats(kv)
+		}
 	}
 	c.w.String(b.String())
 	return nil

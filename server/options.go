@@ -151,6 +151,12 @@ type Options struct {
 	// Version is the version HELLO and INFO report. Default "devel".
 	Version string
 
+	// InfoStats, if set, adds key:value lines to the stats section of
+	// INFO: the counters of the receivers that append through the server
+	// beside it (logdb serve's --http and syslog listeners). It is called
+	// on each INFO and must be safe for concurrent use. Default: none.
+	InfoStats func(kv func(key string, value any))
+
 	// Logger receives connection errors and shutdown notes. Default
 	// slog.Default().
 	Logger *slog.Logger

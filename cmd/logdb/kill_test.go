@@ -19,6 +19,19 @@ func serveMessage(job string, attempt int, n int64) string {
 	return fmt.Sprintf("%s/%d line %d", job, attempt, n)
 }
 
+// killAfter waits until enough is true (at most 10 s), then kills the
+// server with SIGKILL and waits for it to exit.
+func (p *serveProc) killAfter(t *testing.T, enough func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !enough() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Wait()
+}
+
 // ackedRun is what the server acknowledged of one run.
 type ackedRun struct {
 	lines    int64 // the last line number an APPEND answered
@@ -100,20 +113,11 @@ func TestCLI_Serve_Kill9(t *testing.T) {
 			}()
 		}
 		// Let them write for a while, then kill the server mid-stream.
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		srv.killAfter(t, func() bool {
 			mu.Lock()
-			n := acks
-			mu.Unlock()
-			if n >= 200+200*round || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		if err := srv.cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		srv.cmd.Wait()
+			defer mu.Unlock()
+			return acks >= 200+200*round
+		})
 		wg.Wait()
 
 		db, err := engine.Open(dir, nil)

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/logdb/logdb/engine"
+	"github.com/logdb/logdb/insert"
 	"github.com/logdb/logdb/query"
 	"github.com/logdb/logdb/server"
+	"github.com/logdb/logdb/ship"
 )
 
 const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token T] [--tls-cert F --tls-key F]
@@ -21,6 +23,10 @@ const serveUsage = `usage: logdb serve [--dir DIR] [--listen ADDR] [--auth-token
                    [--query-memory SIZE] [--query-memory-total SIZE]
                    [--max-age AGE] [--rule RULE]... [--include-running]
                    [--block-cache SIZE]
+                   [--http ADDR] [--syslog-udp ADDR] [--syslog-tcp ADDR] [--syslog-tls ADDR]
+                   [--job-field F,...] [--attempt-field F] [--default-job J]
+                   [--msg-field F] [--time-field F] [--time-format FMT]
+                   [--label-fields F,...] [--ignore-fields F,...]
 
 Serves the data directory over TCP: this process owns the directory, and
 everyone else talks to it. The protocol is RESP2, the Redis protocol, so
@@ -44,6 +50,36 @@ client library work, as does logdb itself with --server ADDR:
   GC [MAXAGE age] [RULE rule]... [DRYRUN]  delete expired runs, with a report
 
 'HELP' on a connection lists every command with its arguments.
+
+With --http it also receives the push protocols of the log shippers
+people already run, on one HTTP listener (the same token, as a bearer
+header or a basic-auth password, and the same TLS as RESP):
+
+  POST /insert/jsonline          JSON lines, as ingest --format json
+  POST /_bulk, /<index>/_bulk    Elasticsearch bulk (Filebeat, Logstash,
+                                 Vector, go-elasticsearch); also under
+                                 /insert/elasticsearch/
+  POST /loki/api/v1/push         Loki push, JSON or snappy protobuf
+                                 (Promtail, Alloy, Vector)
+  POST /v1/logs                  OTLP/HTTP logs, protobuf or JSON (the
+                                 OpenTelemetry Collector and SDKs)
+
+and with --syslog-udp, --syslog-tcp and --syslog-tls, syslog (RFC 5424
+and RFC 3164; over TCP octet-counted or one message a line) from
+rsyslog, syslog-ng, logger and network devices. An HTTP request is
+answered 2xx only once its lines are durable; a malformed one gets its
+protocol's kind of error naming the line, and nothing of it is stored
+(Elasticsearch bulk answers per document). INFO's stats section counts
+requests, lines, rejections and bytes per protocol (insert_*).
+
+Every protocol maps its records onto runs and labels the same way: the
+job is the first of --job-field a record has (default: a JSON line's job
+or job_id key, Loki's job label, OTLP's service.name, syslog's app_name),
+and a record without one goes to run <protocol>/0 (jsonline,
+elasticsearch, loki, otlp, syslog) or --default-job; every other field
+is a label. An HTTP request may override these in its query string:
+job_field, attempt_field, default_job, _msg_field, _time_field,
+time_format, label_fields, ignore_fields.
 
 It listens on 127.0.0.1 by default and refuses any other address without
 a token. On SIGTERM or Ctrl-C it stops accepting, lets each connection
@@ -95,10 +131,33 @@ Flags:
                          paging through a run decodes each block once
                          (default 32MiB; 0 turns it off)
 
+Receiving pushed logs:
+  --http ADDR            serve the HTTP push endpoints on ADDR (HTTPS with
+                         --tls-cert); off by default
+  --syslog-udp ADDR      receive syslog datagrams on ADDR
+  --syslog-tcp ADDR      receive syslog over TCP on ADDR
+  --syslog-tls ADDR      receive syslog over TLS on ADDR (with --tls-cert)
+                         Syslog carries no token: anyone who reaches these
+                         ports can append lines.
+  --job-field F,...      the fields whose value is the job, first found wins
+  --attempt-field F      the field whose value is the attempt (default 0)
+  --default-job J        the job of records that name none (default: the
+                         protocol's name)
+  --msg-field F          the field that holds the message, in place of the
+                         protocol's own
+  --time-field F         the field that holds the time ...
+  --time-format FMT      ... written as auto (RFC 3339 or an epoch),
+                         rfc3339, unix, unix_ms, unix_us, unix_ns or a Go
+                         layout such as "2006-01-02 15:04:05" (default auto)
+  --label-fields F,...   keep only these fields as labels
+  --ignore-fields F,...  drop these fields
+
 Examples:
   logdb serve
   LOGDB_TOKEN=s3cret logdb serve --listen 0.0.0.0:7379 --tls-cert c.pem --tls-key k.pem
   redis-cli -p 7379 READ build latest COUNT 20 FORMAT raw
+  logdb serve --http 127.0.0.1:9428 --syslog-udp 127.0.0.1:5514 --syslog-tcp 127.0.0.1:5514
+  curl --data-binary @app.jsonl 'http://127.0.0.1:9428/insert/jsonline?job_field=service'
   logdb --server 127.0.0.1:7379 query 'level>=Warn since=-1h'
 `
 
@@ -114,6 +173,10 @@ type serveOptions struct {
 	idle            time.Duration
 	shutdown        time.Duration
 	o               server.Options
+
+	// The receivers of pushed logs; "" leaves one off.
+	http, syslogUDP, syslogTCP, syslogTLS string
+	mapping                               ship.Mapping
 }
 
 // Validate checks the flags and fills in o.
@@ -127,6 +190,11 @@ func (s *serveOptions) Validate() error {
 		return errors.New("limits must not be negative")
 	case s.o.ReadTimeout < 0 || s.idle < 0 || s.o.WriteTimeout < 0 || s.o.QueryTimeout < 0 || s.shutdown < 0:
 		return errors.New("timeouts must not be negative")
+	case s.syslogTLS != "" && s.tlsCert == "":
+		return errors.New("--syslog-tls needs --tls-cert and --tls-key")
+	}
+	if _, err := s.mapping.Compile(ship.JSONLine); err != nil {
+		return err
 	}
 	s.o.Rate = s.rate
 	if s.rate == 0 {
@@ -174,6 +242,18 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	blockCache := fs.String("block-cache", "32MiB", "")
 	queryMemory := fs.String("query-memory", "", "")
 	queryMemoryTotal := fs.String("query-memory-total", "", "")
+	fs.StringVar(&s.http, "http", "", "")
+	fs.StringVar(&s.syslogUDP, "syslog-udp", "", "")
+	fs.StringVar(&s.syslogTCP, "syslog-tcp", "", "")
+	fs.StringVar(&s.syslogTLS, "syslog-tls", "", "")
+	fs.Func("job-field", "", listFlag(&s.mapping.JobFields))
+	fs.StringVar(&s.mapping.AttemptField, "attempt-field", "", "")
+	fs.StringVar(&s.mapping.DefaultJob, "default-job", "", "")
+	fs.StringVar(&s.mapping.MessageField, "msg-field", "", "")
+	fs.StringVar(&s.mapping.TimeField, "time-field", "", "")
+	fs.StringVar(&s.mapping.TimeFormat, "time-format", "", "")
+	fs.Func("label-fields", "", listFlag(&s.mapping.LabelFields))
+	fs.Func("ignore-fields", "", listFlag(&s.mapping.IgnoreFields))
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -220,6 +300,11 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 		l.Close()
 		return fmt.Errorf("refusing to listen on %s without a token: anyone who can reach it could read and write the logs; set --auth-token or $LOGDB_TOKEN", s.listen)
 	}
+	rl, err := listenReceivers(s, g.token)
+	if err != nil {
+		l.Close()
+		return err
+	}
 	// Not openDB: --server (or $LOGDB_SERVER) names where clients go, and
 	// may well be this server.
 	db, err := engine.Open(g.dir, g.diskReserve.apply(&engine.Options{
@@ -229,13 +314,28 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 	}))
 	if err != nil {
 		l.Close()
+		rl.close()
 		return err
 	}
 	defer db.Close()
+	var rc *insert.Receiver
+	if rl.any() {
+		// The receiver appends through srv, which is made next; INFO
+		// asks it for its counters.
+		s.o.InfoStats = func(kv func(string, any)) { rc.InfoStats(kv) }
+	}
 	srv, err := server.New(db, &s.o)
 	if err != nil {
 		l.Close()
+		rl.close()
 		return usagef("%v", err)
+	}
+	if rl.any() {
+		if rc, err = insert.New(srv, &insert.Options{Mapping: s.mapping, MaxLineBytes: srv.Options().MaxLineBytes, Logger: warnLogger(m.Stderr)}); err != nil {
+			l.Close()
+			rl.close()
+			return usagef("%v", err)
+		}
 	}
 	m.raiseHeapLimit(srv.Options().QueryMemoryTotal)
 	if s.o.TLSConfig != nil {
@@ -249,14 +349,27 @@ func runServe(m *Main, ctx context.Context, g *globals, args []string) error {
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
+	so := srv.Options()
+	hs, recvDone := rl.serve(m, rc, &so)
 	select {
 	case err := <-done:
+		return err
+	case err := <-recvDone:
+		srv.Close()
+		<-done
 		return err
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(m.Stderr, "logdb: shutting down…")
 	sctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
 	defer cancel()
+	// The receivers first: their last appends go through srv.
+	if hs != nil {
+		hs.Shutdown(sctx)
+	}
+	if rc != nil {
+		rc.Close()
+	}
 	err = srv.Shutdown(sctx)
 	<-done
 	if err != nil {

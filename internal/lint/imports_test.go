@@ -20,13 +20,16 @@ var allowed = map[string][]string{
 	"bench":               {"client", "engine", "ingest", "query", "server"},
 	"server":              {"engine", "ingest", "output", "query"},
 	"client":              {"engine", "query"},
+	"ship":                {"engine", "ingest"},
+	"httpd":               {},
+	"insert":              {"engine", "httpd", "ship"},
 	"repl":                {"engine", "internal/outfile", "output", "query"},
 	"internal/testutil":   {"engine"},
 	"internal/servertest": {"engine", "server"},
 	"internal/lint":       {},
 	"internal/outfile":    {},
 	"internal/verified":   {},
-	"cmd/logdb":           {"bench", "client", "engine", "ingest", "internal/outfile", "output", "query", "repl", "server"},
+	"cmd/logdb":           {"bench", "client", "engine", "httpd", "ingest", "insert", "internal/outfile", "output", "query", "repl", "server", "ship"},
 }
 
 // Ensure that no package imports a project package outside its allowance,
