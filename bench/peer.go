@@ -221,6 +221,8 @@ func peerFigures(d *Dataset) []figure {
 		{name: "phrase", query: `~"(?i)connection reset"`},
 		{name: "regexp", query: `~"upstream time(d)?out after 30\\d{3}ms"`},
 		{name: "level_count_by_job", query: "level:in(Warn, Error, Fatal) | stats by (job) count() | sort by (job) | limit 10"},
+		{name: "stats_5m_level", query: "* | stats by (_time:5m, level) count()"},
+		{name: "p95_extracted", query: `"bytes in" | extract " in <ms>ms" | stats quantile(0.95, ms)`},
 	}
 	if d.RareWord != "" {
 		fs = append(fs, figure{name: "rare_word", query: d.RareWord})

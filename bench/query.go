@@ -80,7 +80,8 @@ const (
 
 // queryFigures returns the standard query mix for d: the targets' figures
 // first, then a few that show other paths (a label filter, a phrase, a
-// regular expression, a rare word the index narrows to one block).
+// regular expression, counts by job and per time bucket, a percentile of
+// an extracted number, a rare word the index narrows to one block).
 func queryFigures(d *Dataset) []figure {
 	w := d.Word
 	job := quoteValue(d.Job)
@@ -107,6 +108,10 @@ func queryFigures(d *Dataset) []figure {
 		figure{name: "phrase", query: `"connection reset"`},
 		figure{name: "regexp", query: `/upstream time(d)?out after 30\d{3}ms/`},
 		figure{name: "level_count_by_job", query: "level>=Warn | count by job | limit 10"},
+		// Answers rather than lines: a count per 5 minutes and level,
+		// and the 95th percentile of a number only the message holds.
+		figure{name: "stats_5m_level", query: "| stats by (_time:5m, level) count()"},
+		figure{name: "p95_extracted", query: `"bytes in" | extract " in <ms>ms" | stats quantile(0.95, ms)`},
 	)
 	if d.RareWord != "" {
 		fs = append(fs, figure{name: "rare_word", query: d.RareWord})

@@ -36,8 +36,11 @@ which is removed afterwards. Progress goes to stderr, the report to stdout.
           and reports p50/p95/p99 and hits: the word (all hits), word |
           count, level=Error job=X (X a run of 2000 lines, or the longest),
           the word since=-1h (the data's last hour), | count by level, a
-          label filter, a phrase, a regex, a rare word; then times whole
-          'logdb query' processes and opening the store in a fresh process
+          label filter, a phrase, a regex, a count by job of the Warn and
+          Error lines, a count per 5 minutes and level, the 95th
+          percentile of a number extracted from the messages, a rare
+          word; then times whole 'logdb query' processes and opening the
+          store in a fresh process
   read    the same for reads of run X: all its lines, and lines 1000-1100
   all     all three (the default)
   gen     writes the workload as JSON lines (time, level, job, msg, flow,

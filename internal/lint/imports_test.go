@@ -19,7 +19,7 @@ var allowed = map[string][]string{
 	"output":              {"engine", "query"},
 	"bench":               {"client", "engine", "ingest", "query", "server"},
 	"server":              {"engine", "ingest", "output", "query"},
-	"client":              {"engine", "query"},
+	"client":              {"engine", "ingest", "query"},
 	"ship":                {"engine", "ingest"},
 	"httpd":               {},
 	"insert":              {"engine", "httpd", "ship"},
