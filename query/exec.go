@@ -254,6 +254,13 @@ func (p *Plan) runCounted(ctx context.Context, src Source, mem *memBudget) (stag
 	}
 	cp, ok := p.Pipes[0].(*CountPipe)
 	stats, isStats := p.Pipes[0].(*StatsPipe)
+	if h, ok := p.Pipes[0].(*HistogramPipe); ok {
+		stats = &StatsPipe{By: []ByField{{Name: colUnderscoreTime, Bucket: h.Step}}, Funcs: []StatsFunc{{Name: "count"}}, Pos: h.Pos}
+		isStats = true
+	}
+	if tc, can := src.(TimeCounter); can && isStats && timeCounted(stats) {
+		return p.runTimeCounted(ctx, src, tc, stats, mem)
+	}
 	if isStats {
 		cp, ok = countedStats(stats)
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/logdb/logdb/engine"
 )
 
 // statsStage implements "stats": on the first call to next it reads all
@@ -46,6 +48,11 @@ type statsStage struct {
 	loaded bool
 	e      error
 	damage error
+
+	// counted, if not nil, gives the groups instead of the input (see
+	// runTimeCounted), with the damage its counting met.
+	counted       []engine.TimeCount
+	countedDamage error
 }
 
 // statsGroup is one group of a stats stage.
@@ -103,6 +110,9 @@ func (s *statsStage) rowValue(r *Row, name string, idx int) any {
 }
 
 func (s *statsStage) load(ctx context.Context) error {
+	if s.counted != nil {
+		return s.loadCounted(ctx)
+	}
 	byIdx := make([]int, len(s.pipe.By))
 	for i, b := range s.pipe.By {
 		name := b.Name
