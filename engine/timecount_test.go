@@ -29,7 +29,7 @@ func TestDB_CountByTime(t *testing.T) {
 		es := make([]engine.Entry, n)
 		for i := range es {
 			es[i] = engine.Entry{Job: fmt.Sprintf("job-%d", j), Time: t0 + int64(r.Intn(7200))*1e9,
-				Level: engine.Level(1 + r.Intn(engine.NumLevels-1)),
+				Level:   engine.Level(1 + r.Intn(engine.NumLevels-1)),
 				Message: "a line of text long enough for a block of columns " + strings.Repeat("x", r.Intn(40))}
 		}
 		if _, err := db.Append(ctx, es...); err != nil {
