@@ -33,19 +33,24 @@ import (
 // their earliest time and returns a matched line once no block still to be
 // visited can hold an earlier one.
 type Iterator struct {
-	db     *DB
-	ctx    context.Context
-	txn    *badger.Txn
-	p      *plan
-	cands  []candidate
-	next   int // next candidate to visit
-	hits   hitHeap
-	desc   bool
-	limit  int
-	n      int  // entries returned
-	wave   int  // candidates in the next wave
-	fill   bool // the blocks are few enough to fill the block cache (blockCache.fits)
-	latest func(string) int
+	db    *DB
+	ctx   context.Context
+	txn   *badger.Txn
+	p     *plan
+	cands []candidate
+	next  int // next candidate to visit
+	hits  hitHeap
+	desc  bool
+	// unordered: hits come from queue, in the order the blocks gave
+	// them, instead of from the heap (see QueryOptions.Unordered).
+	unordered bool
+	queue     []Entry
+	qpos      int
+	limit     int
+	n         int  // entries returned
+	wave      int  // candidates in the next wave
+	fill      bool // the blocks are few enough to fill the block cache (blockCache.fits)
+	latest    func(string) int
 
 	cur    Entry
 	err    error
@@ -61,7 +66,13 @@ func (it *Iterator) Next() bool {
 		return false
 	}
 	for {
-		if it.hits.Len() > 0 && (it.next >= len(it.cands) || it.safe(&it.hits.es[0], &it.cands[it.next])) {
+		if it.unordered && it.qpos < len(it.queue) {
+			it.cur = it.queue[it.qpos]
+			it.qpos++
+			it.n++
+			return true
+		}
+		if !it.unordered && it.hits.Len() > 0 && (it.next >= len(it.cands) || it.safe(&it.hits.es[0], &it.cands[it.next])) {
 			it.cur = heap.Pop(&it.hits).(Entry)
 			it.n++
 			return true
@@ -108,9 +119,17 @@ func (it *Iterator) visitWave() error {
 	if err != nil {
 		return err
 	}
-	for _, hs := range hits {
-		for i := range hs {
-			heap.Push(&it.hits, hs[i])
+	if it.unordered {
+		clear(it.queue)
+		it.queue, it.qpos = it.queue[:0], 0
+		for _, hs := range hits {
+			it.queue = append(it.queue, hs...)
+		}
+	} else {
+		for _, hs := range hits {
+			for i := range hs {
+				heap.Push(&it.hits, hs[i])
+			}
 		}
 	}
 	it.next += n

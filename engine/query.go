@@ -10,6 +10,12 @@ type QueryOptions struct {
 
 	// Limit, if positive, stops after that many entries.
 	Limit int
+
+	// Unordered returns the entries in no particular order (Desc is then
+	// ignored): block by block, without the merge that puts them in time
+	// order, for a caller that aggregates them. A stats over a million
+	// lines spent a quarter of its time in that merge.
+	Unordered bool
 }
 
 // Query returns an iterator over the entries matching f, ordered by (time,
@@ -40,14 +46,15 @@ func (db *DB) Query(ctx context.Context, f Filter, opts *QueryOptions) (*Iterato
 	}
 	sortCandidates(cands, opts.Desc)
 	it := &Iterator{
-		db:     db,
-		ctx:    ctx,
-		txn:    txn,
-		p:      p,
-		cands:  cands,
-		desc:   opts.Desc,
-		limit:  opts.Limit,
-		latest: db.latestAttempts(txn),
+		db:        db,
+		ctx:       ctx,
+		txn:       txn,
+		p:         p,
+		cands:     cands,
+		desc:      opts.Desc,
+		limit:     opts.Limit,
+		unordered: opts.Unordered,
+		latest:    db.latestAttempts(txn),
 	}
 	it.hits.desc = opts.Desc
 	it.fill = db.blocks.fits(cands)

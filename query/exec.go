@@ -222,6 +222,7 @@ func (p *Plan) Run(ctx context.Context, src Source) (*Rows, error) {
 		return r, nil
 	}
 	qo := p.QueryOptions
+	qo.Unordered = qo.Limit == 0 && orderFree(p.Pipes)
 	it, err := src.Query(ctx, p.Filter, &qo)
 	if err != nil {
 		return nil, r.abort(fmt.Errorf("cannot run query: %w", err))

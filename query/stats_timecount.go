@@ -105,6 +105,22 @@ func (s *statsStage) loadCounted(ctx context.Context) error {
 	return s.finish(ctx)
 }
 
+// orderFree reports whether pipes, run over lines, give the same rows
+// whatever order the lines come in: line-by-line pipes up to an
+// aggregation. The engine then skips putting the lines in time order.
+func orderFree(pipes []Pipe) bool {
+	for _, pipe := range pipes {
+		switch pipe.(type) {
+		case *UnpackPipe, *ExtractPipe, *FilterPipe:
+			continue
+		case *StatsPipe, *CountPipe, *TopPipe, *UniqPipe, *HistogramPipe, *FieldValuesPipe, *FieldNamesPipe:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
 // noRows is a stage without rows.
 type noRows struct{}
 
