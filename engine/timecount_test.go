@@ -47,7 +47,7 @@ func TestDB_CountByTime(t *testing.T) {
 	check := func(when string) {
 		t.Helper()
 		for _, f := range filters {
-			got, err := db.CountByTime(ctx, f, bucket)
+			got, err := db.CountByTime(ctx, f, func() func(int64) int64 { return bucket })
 			if err != nil {
 				t.Fatalf("%s: %v: %v", when, f, err)
 			}
@@ -78,7 +78,7 @@ func TestDB_CountByTime(t *testing.T) {
 				t.Errorf("%s: %v: %d groups, want %d", when, f, len(have), len(want))
 			}
 		}
-		if _, err := db.CountByTime(ctx, engine.WordFilter{Word: "text"}, bucket); !errors.Is(err, engine.ErrNeedsMessages) {
+		if _, err := db.CountByTime(ctx, engine.WordFilter{Word: "text"}, func() func(int64) int64 { return bucket }); !errors.Is(err, engine.ErrNeedsMessages) {
 			t.Errorf("%s: a word filter: %v, want ErrNeedsMessages", when, err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // alone by one time bucket and any of level, job and attempt (a histogram
 // of the lines), which then needs no line's message.
 type TimeCounter interface {
-	CountByTime(ctx context.Context, f engine.Filter, bucket func(t int64) int64) ([]engine.TimeCount, error)
+	CountByTime(ctx context.Context, f engine.Filter, newBucket func() func(t int64) int64) ([]engine.TimeCount, error)
 }
 
 // timeCounted reports whether stats pipe sp is one a TimeCounter answers.
@@ -42,7 +42,7 @@ func (p *Plan) runTimeCounted(ctx context.Context, src Source, tc TimeCounter, s
 	for _, b := range sp.By {
 		step = max(step, b.Bucket)
 	}
-	counts, err := tc.CountByTime(ctx, p.Filter, bucketFunc(step, p.Location))
+	counts, err := tc.CountByTime(ctx, p.Filter, func() func(int64) int64 { return bucketFunc(step, p.Location) })
 	if errors.Is(err, engine.ErrNeedsMessages) {
 		return nil, false, nil
 	}
