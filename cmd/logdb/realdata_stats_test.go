@@ -71,12 +71,15 @@ while h <= max(hours):
     h += datetime.timedelta(hours=1)
 out["top"] = [[ip, n] for ip, n in sorted(ips.items(), key=lambda x: (-x[1], x[0]))[:5]]
 out["methods"] = [[k, n] for k, n in sorted(methods.items(), key=lambda x: (-x[1], x[0]))]
+out["uniq_methods"] = [[k] for k in sorted(methods)]
+out["busy_ips"] = [[ip, n] for ip, n in sorted(ips.items()) if n > 100]
+out["hist"] = out["hourly"]
 json.dump(out, sys.stdout)
 `
 
-// Ensure that stats, time buckets, top, field_values, extraction and
-// numeric filters give over a real Apache access log what Python computes
-// from the raw file.
+// Ensure that stats, time buckets, histogram, top, uniq, field_values,
+// extraction, a filter after stats and numeric filters give over a real
+// Apache access log what Python computes from the raw file.
 func TestRealData_Stats(t *testing.T) {
 	data := testutil.DataDir(t)
 	python, err := exec.LookPath("python3")
@@ -108,6 +111,9 @@ func TestRealData_Stats(t *testing.T) {
 		{"top", `| extract "<ip> " | top 5 by (ip)`},
 		{"client_big", `| ` + status + ` | filter status:[400, 499] size>1000 | stats count()`},
 		{"methods", `| extract_regexp "\"(?P<method>[A-Z]+) " | field_values method`},
+		{"uniq_methods", `| extract_regexp "\"(?P<method>[A-Z]+) " | uniq by (method)`},
+		{"busy_ips", `| extract "<ip> " | stats by (ip) count() | filter count > 100`},
+		{"hist", `| histogram 1h`},
 	} {
 		if len(want[tc.name]) == 0 {
 			t.Fatalf("Python computed no rows for %s", tc.name)
