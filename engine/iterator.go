@@ -213,15 +213,22 @@ func (db *DB) scanBlocks(ctx context.Context, txn *badger.Txn, p *plan, cands []
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	db.reportDamaged(cands, damaged, damage)
+	return out, counts, errors.Join(errs...)
+}
+
+// reportDamaged records, and adds to damage, each candidate whose error
+// in damaged is not nil: a block that could not be read.
+func (db *DB) reportDamaged(cands []candidate, damaged []error, damage *damageSet) {
 	for k, err := range damaged {
 		if err != nil {
 			c := &cands[k]
-			db.recordDamage(c.id, c.sum.count, damageCause(err))
+			cause := damageCause(err)
+			db.recordDamage(c.id, c.sum.count, cause)
 			damage.add(DamagedRange{Job: c.name.job, Attempt: c.name.attempt, First: c.id.first,
-				Last: c.id.first + int64(c.sum.count) - 1, Cause: damageCause(err)})
+				Last: c.id.first + int64(c.sum.count) - 1, Cause: cause})
 		}
 	}
-	return out, counts, errors.Join(errs...)
 }
 
 // scan calls fn for each line of b that matches the plan. The entry passed

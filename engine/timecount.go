@@ -90,15 +90,7 @@ func (db *DB) CountByTime(ctx context.Context, f Filter, newBucket func() func(t
 		return nil, err
 	}
 	var damage damageSet
-	for k, err := range damaged {
-		if err != nil {
-			c := &cands[k]
-			cause := damageCause(err)
-			db.recordDamage(c.id, c.sum.count, cause)
-			damage.add(DamagedRange{Job: c.name.job, Attempt: c.name.attempt, First: c.id.first,
-				Last: c.id.first + int64(c.sum.count) - 1, Cause: cause})
-		}
-	}
+	db.reportDamaged(cands, damaged, &damage)
 	counts := parts[0]
 	for _, part := range parts[1:] {
 		for k, tc := range part {

@@ -27,7 +27,7 @@ import (
 // bytes each, which the stage accounts against the query's budget as it
 // does each group, failing with a *MemoryError once they do not fit.
 type statsStage struct {
-	in      stage
+	in      stage // nil: counted by the engine
 	pipe    *StatsPipe
 	inCols  []string // nil: entries
 	columns []string
@@ -49,7 +49,7 @@ type statsStage struct {
 	e      error
 	damage error
 
-	// counted, if not nil, gives the groups instead of the input (see
+	// counted gives the groups of a stage without input (see
 	// runTimeCounted), with the damage its counting met.
 	counted       []engine.TimeCount
 	countedDamage error
@@ -110,7 +110,7 @@ func (s *statsStage) rowValue(r *Row, name string, idx int) any {
 }
 
 func (s *statsStage) load(ctx context.Context) error {
-	if s.counted != nil {
+	if s.in == nil {
 		return s.loadCounted(ctx)
 	}
 	byIdx := make([]int, len(s.pipe.By))
@@ -271,7 +271,7 @@ func (s *statsStage) fill() error {
 	}
 	step := s.pipe.By[bi].Bucket
 	for _, vals := range others {
-		for t := lo; !t.After(hi); t = bucketStart(t.Add(step+step/2), step, s.loc) {
+		for t := lo; !t.After(hi); t = nextBucket(t, step, s.loc) {
 			vals[bi] = t
 			if _, err := s.group(vals); err != nil {
 				return err
@@ -370,6 +370,13 @@ func quantile(vs []float64, phi float64) float64 {
 	return vs[lo] + (h-float64(lo))*(vs[lo+1]-vs[lo])
 }
 
+// nextBucket returns the start of the bucket after the one starting at t:
+// half a step on lands inside it whatever a change of the zone's offset
+// did to the bucket's length.
+func nextBucket(t time.Time, step time.Duration, loc *time.Location) time.Time {
+	return bucketStart(t.Add(step+step/2), step, loc)
+}
+
 // bucketStart returns the start of the bucket of width step that t falls
 // in, aligned to loc: buckets of whole days start at midnight in loc,
 // others count from midnight of 1 January 1970 in loc's offset at t.
@@ -427,5 +434,8 @@ func (s *statsStage) row() *Row  { return &s.cur }
 func (s *statsStage) err() error { return s.e }
 func (s *statsStage) close() error {
 	s.drop()
+	if s.in == nil { // counted by the engine
+		return nil
+	}
 	return s.in.close()
 }

@@ -50,7 +50,7 @@ func (p *Plan) runTimeCounted(ctx context.Context, src Source, tc TimeCounter, s
 	if stop != nil {
 		return nil, true, stop
 	}
-	s := newStatsStage(noRows{}, sp, nil, p.Location, p.span, mem)
+	s := newStatsStage(nil, sp, nil, p.Location, p.span, mem)
 	s.counted, s.countedDamage = counts, damage
 	st, err := p.stagesFrom(s, src, 1, s.columns, mem)
 	return st, true, err
@@ -66,7 +66,7 @@ func bucketFunc(step time.Duration, loc *time.Location) func(int64) int64 {
 			return lo
 		}
 		start := bucketStart(time.Unix(0, t).In(loc), step, loc)
-		next := bucketStart(start.Add(step+step/2), step, loc)
+		next := nextBucket(start, step, loc)
 		lo, hi = start.UnixNano(), next.UnixNano()
 		return lo
 	}
@@ -120,11 +120,3 @@ func orderFree(pipes []Pipe) bool {
 	}
 	return false
 }
-
-// noRows is a stage without rows.
-type noRows struct{}
-
-func (noRows) next(context.Context) bool { return false }
-func (noRows) row() *Row                 { return nil }
-func (noRows) err() error                { return nil }
-func (noRows) close() error              { return nil }
