@@ -504,23 +504,34 @@ func (c *codec) decodeInto(b *block, first int64, v []byte) error {
 
 // decodeWith is decodeInto for a block whose message column, if msgs is
 // not nil, messagesColumn has decoded already.
-func (c *codec) decodeWith(b *block, first int64, v, msgs []byte) error {
+// blockHeader checks the version and checksum of block value v and reads
+// its line count and payload length. It returns v without its checksum
+// and a reader at the stored payload.
+func blockHeader(v []byte) (_ []byte, r reader, n, rawLen int, err error) {
 	if len(v) < 2 || (v[0] != blockVersion && v[0] != blockVersionNoCRC) {
-		return fmt.Errorf("%w: bad header", errCorrupt)
+		return nil, r, 0, 0, fmt.Errorf("%w: bad header", errCorrupt)
 	}
 	if v[0] == blockVersion {
 		var ok bool
 		if v, ok = checkCRC(v); !ok {
-			return fmt.Errorf("%w: checksum mismatch", errCorrupt)
+			return nil, r, 0, 0, fmt.Errorf("%w: checksum mismatch", errCorrupt)
 		}
 	}
-	r := reader{b: v[2:]}
-	n := int(r.uvarint())
-	rawLen := int(r.uvarint())
+	r = reader{b: v[2:]}
+	n = int(r.uvarint())
+	rawLen = int(r.uvarint())
 	// Every row takes at least 3 payload bytes: a time, a level and a
 	// message length.
 	if r.err != nil || n < 0 || rawLen < 0 || rawLen > maxBlockRaw || n*3 > rawLen {
-		return fmt.Errorf("%w: bad header", errCorrupt)
+		return nil, r, 0, 0, fmt.Errorf("%w: bad header", errCorrupt)
+	}
+	return v, r, n, rawLen, nil
+}
+
+func (c *codec) decodeWith(b *block, first int64, v, msgs []byte) error {
+	v, r, n, rawLen, err := blockHeader(v)
+	if err != nil {
+		return err
 	}
 	var p []byte
 	terminated := false // messages end with newlines, without lengths

@@ -11,15 +11,9 @@ func (c *codec) decodeTimesLevels(b *block, first int64, v []byte) error {
 	if len(v) < 2 || v[0] != blockVersion || v[1] != codecColumns {
 		return c.decodeInto(b, first, v)
 	}
-	v, ok := checkCRC(v)
-	if !ok {
-		return fmt.Errorf("%w: checksum mismatch", errCorrupt)
-	}
-	r := reader{b: v[2:]}
-	n := int(r.uvarint())
-	rawLen := int(r.uvarint())
-	if r.err != nil || n < 0 || rawLen < 0 || rawLen > maxBlockRaw || n*3 > rawLen {
-		return fmt.Errorf("%w: bad header", errCorrupt)
+	_, r, n, rawLen, err := blockHeader(v)
+	if err != nil {
+		return err
 	}
 	cols, err := splitColumns(r.b, rawLen)
 	if err != nil {
